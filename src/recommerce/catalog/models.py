@@ -1,0 +1,172 @@
+"""Categories, brands, device models, their variants, images and the search listing."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from recommerce.platform.models import TimeStampedModel
+
+GRADES = ("premium", "excellent", "good", "fair")
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:category", kwargs={"slug": self.slug})
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceModel(TimeStampedModel):
+    """A device as its manufacturer names it, e.g. "iPhone 13" or "ThinkPad T14 Gen 3"."""
+
+    category = models.ForeignKey(Category, related_name="device_models", on_delete=models.PROTECT)
+    brand = models.ForeignKey(Brand, related_name="device_models", on_delete=models.PROTECT)
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=160, unique=True)
+    release_year = models.PositiveSmallIntegerField()
+    description = models.TextField(blank=True)
+    specs = models.JSONField(default=dict, blank=True, help_text="Specification name -> value")
+    new_price_minor = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Launch price when new, in minor units"
+    )
+
+    class Meta:
+        ordering = ["brand__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.brand.name} {self.name}"
+
+
+class Variant(models.Model):
+    """One sellable configuration of a device model."""
+
+    device_model = models.ForeignKey(
+        DeviceModel, related_name="variants", on_delete=models.CASCADE
+    )
+    sku = models.CharField(max_length=64, unique=True)
+    storage_gb = models.PositiveIntegerField(null=True, blank=True)
+    ram_gb = models.PositiveSmallIntegerField(null=True, blank=True)
+    colour = models.CharField(max_length=40, blank=True)
+    connectivity = models.CharField(max_length=40, blank=True)
+    keyboard_layout = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["device_model_id", "storage_gb", "colour", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.device_model} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """Return the variant's distinguishing attributes, e.g. "128 GB · Blue · Unlocked"."""
+        parts = []
+        if self.storage_gb:
+            parts.append(storage_label(self.storage_gb))
+        if self.ram_gb:
+            parts.append(f"{self.ram_gb} GB RAM")
+        parts += [p for p in (self.colour, self.connectivity, self.keyboard_layout) if p]
+        return " · ".join(parts)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "offers:product", kwargs={"slug": self.device_model.slug, "variant_id": self.pk}
+        )
+
+
+def storage_label(gb: int) -> str:
+    return f"{gb // 1024} TB" if gb >= 1024 and gb % 1024 == 0 else f"{gb} GB"
+
+
+class ProductImage(models.Model):
+    device_model = models.ForeignKey(DeviceModel, related_name="images", on_delete=models.CASCADE)
+    image = models.FileField(upload_to="catalog/")
+    alt = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class Listing(models.Model):
+    """The search document of one variant, with the market summary offers keep up to date.
+
+    Denormalised so browsing, faceting and search read one table. ``price_<grade>`` is the
+    price of that grade's best offer (None when no offer is in stock); the offers app writes
+    them through ``catalog.services.listing_market_update``.
+    """
+
+    variant = models.OneToOneField(
+        Variant, primary_key=True, related_name="listing", on_delete=models.CASCADE
+    )
+    device_model = models.ForeignKey(DeviceModel, related_name="+", on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, related_name="+", on_delete=models.PROTECT)
+    brand = models.ForeignKey(Brand, related_name="+", on_delete=models.PROTECT)
+    title = models.CharField(max_length=255)
+    subtitle = models.CharField(max_length=255, blank=True)
+    search_text = models.TextField(blank=True)
+    model_slug = models.SlugField(max_length=160)
+    image = models.CharField(max_length=255, blank=True)
+    storage_gb = models.PositiveIntegerField(null=True, blank=True)
+    release_year = models.PositiveSmallIntegerField()
+    price_premium = models.PositiveIntegerField(null=True, blank=True)
+    price_excellent = models.PositiveIntegerField(null=True, blank=True)
+    price_good = models.PositiveIntegerField(null=True, blank=True)
+    price_fair = models.PositiveIntegerField(null=True, blank=True)
+    price_from = models.PositiveIntegerField(null=True, blank=True)
+    offer_count = models.PositiveIntegerField(default=0)
+    popularity = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "popularity"]),
+            models.Index(fields=["category", "price_from"]),
+            models.Index(fields=["brand", "popularity"]),
+            models.Index(fields=["popularity"]),
+            models.Index(fields=["price_from"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "offers:product", kwargs={"slug": self.model_slug, "variant_id": self.variant_id}
+        )
+
+    def grade_prices(self) -> dict[str, int | None]:
+        return {grade: getattr(self, f"price_{grade}") for grade in GRADES}
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in listings, used to correct typos in queries."""
+
+    term = models.CharField(max_length=64, unique=True)
+    frequency = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.term

@@ -1,0 +1,76 @@
+"""Reads for offers: what a product page and a seller page show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from recommerce.accounts.models import Seller
+from recommerce.catalog.models import Listing, Variant
+from recommerce.offers.best import rank_offers
+from recommerce.offers.grading import GRADE_ORDER
+from recommerce.offers.models import Offer
+from recommerce.offers.services import candidate_from_offer
+
+
+@dataclass(frozen=True)
+class GradeOffers:
+    """One grade on a product page: its best offer and the rest, best first."""
+
+    grade: str
+    label: str
+    offers: list[Offer]
+
+    @property
+    def best(self) -> Offer:
+        return self.offers[0]
+
+    @property
+    def other_count(self) -> int:
+        return len(self.offers) - 1
+
+
+def product_offers_by_grade(*, variant: Variant) -> list[GradeOffers]:
+    """Return the grades that have an eligible offer, in grade order, offers ranked."""
+    offers = {
+        o.pk: o for o in Offer.objects.filter(variant=variant).select_related("seller")
+    }
+    ranked = rank_offers(candidate_from_offer(o) for o in offers.values())
+    grades: dict[str, list[Offer]] = {}
+    for candidate in ranked:
+        grades.setdefault(candidate.grade, []).append(offers[candidate.offer_id])
+    labels = dict(Offer._meta.get_field("grade").choices or [])
+    return [
+        GradeOffers(grade=g, label=str(labels[g]), offers=grades[g])
+        for g in GRADE_ORDER
+        if g in grades
+    ]
+
+
+def offer_list(*, variant_id: int | None = None, seller: Seller | None = None) -> QuerySet[Offer]:
+    offers = Offer.objects.filter(is_active=True, stock__gt=0).select_related(
+        "seller", "variant__device_model__brand"
+    )
+    if variant_id is not None:
+        offers = offers.filter(variant_id=variant_id)
+    if seller is not None:
+        offers = offers.filter(seller=seller)
+    return offers.order_by("variant_id", "grade", "price_minor", "id")
+
+
+def seller_offer_summary(*, seller: Seller) -> dict[str, int]:
+    offers = Offer.objects.filter(seller=seller, is_active=True, stock__gt=0)
+    return {"offers": offers.count(), "units": sum(offers.values_list("stock", flat=True))}
+
+
+def seller_listings(*, seller: Seller, limit: int = 48) -> list[Listing]:
+    """Return the listings of the variants the seller has offers on, most popular first."""
+    variant_ids = Offer.objects.filter(seller=seller, is_active=True, stock__gt=0).values(
+        "variant_id"
+    )
+    return list(
+        Listing.objects.filter(variant_id__in=variant_ids).order_by("-popularity", "variant_id")[
+            :limit
+        ]
+    )

@@ -1,0 +1,74 @@
+"""Money as integer minor units with an ISO 4217 code; never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_precision
+from django.conf import settings
+
+
+def minor_exponent(currency: str) -> int:
+    """Return how many decimal places the currency's minor unit has (2 for EUR, 0 for JPY)."""
+    return int(get_currency_precision(currency))
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in minor units (cents) of one currency."""
+
+    minor: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.minor, int) or isinstance(self.minor, bool):
+            raise TypeError("Money amounts are integer minor units.")
+        if len(self.currency) != 3 or not self.currency.isupper():
+            raise ValueError(f"Not an ISO 4217 code: {self.currency!r}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor + other.minor, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.minor - other.minor, self.currency)
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"Cannot combine {self.currency} and {other.currency}.")
+
+    def as_decimal(self) -> Decimal:
+        return Decimal(self.minor).scaleb(-minor_exponent(self.currency))
+
+    def format(self, locale: str | None = None) -> str:
+        return format_money(self.minor, self.currency, locale)
+
+
+def format_money(minor: int, currency: str | None = None, locale: str | None = None) -> str:
+    """Format minor units for display, e.g. ``format_money(12999, "EUR") == "€129.99"``."""
+    currency = currency or settings.DEFAULT_CURRENCY
+    amount = Decimal(minor).scaleb(-minor_exponent(currency))
+    return str(format_currency(amount, currency, locale=locale or settings.DEFAULT_LOCALE))
+
+
+def parse_major(value: str, currency: str | None = None) -> int:
+    """Parse a price typed in major units ("129.99", "130") into minor units.
+
+    Raises ``ValueError`` with a readable message for anything that is not a non-negative
+    amount with at most the currency's number of decimals.
+    """
+    currency = currency or settings.DEFAULT_CURRENCY
+    exponent = minor_exponent(currency)
+    text = value.strip().replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except ArithmeticError:
+        raise ValueError(f"{value!r} is not an amount.") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"{value!r} is not a positive amount.")
+    scaled = amount.scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{value!r} has more than {exponent} decimals.")
+    return int(scaled)

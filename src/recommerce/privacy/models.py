@@ -1,0 +1,1 @@
+# The privacy core's own tables (requests, consent, disclosures) arrive with their features.

@@ -1,0 +1,54 @@
+"""Declared purposes of processing, in the five families of PURP-1, each with a legal basis."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Family(enum.StrEnum):
+    SERVICE = "using the service"
+    MARKETING = "marketing"
+    IMPROVEMENT = "improving the service"
+    FRAUD_SECURITY = "fraud prevention and security"
+    LEGAL = "legal and tax obligations"
+
+
+class LegalBasis(enum.StrEnum):
+    CONTRACT = "performance of a contract"
+    CONSENT = "consent"
+    LEGITIMATE_INTEREST = "legitimate interest"
+    LEGAL_OBLIGATION = "legal obligation"
+
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    code: str
+    family: Family
+    basis: LegalBasis
+    description: str
+
+
+SERVICE_ACCOUNT = Purpose(
+    "service.account", Family.SERVICE, LegalBasis.CONTRACT, "Create and run the user's account"
+)
+SERVICE_ORDERS = Purpose(
+    "service.orders",
+    Family.SERVICE,
+    LegalBasis.CONTRACT,
+    "Take, fulfil and follow up orders, deliveries and after-sales",
+)
+SECURITY = Purpose(
+    "security.authentication",
+    Family.FRAUD_SECURITY,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Authenticate users and protect accounts",
+)
+LEGAL_ACCOUNTING = Purpose(
+    "legal.accounting",
+    Family.LEGAL,
+    LegalBasis.LEGAL_OBLIGATION,
+    "Keep accounting records and invoices",
+)
+
+ALL: tuple[Purpose, ...] = (SERVICE_ACCOUNT, SERVICE_ORDERS, SECURITY, LEGAL_ACCOUNTING)
