@@ -43,8 +43,12 @@ def device_model(
 
 
 def variant(
-    model: DeviceModel | None = None, *, storage_gb: int | None = 128, colour: str = "Blue",
-    connectivity: str = "Unlocked", **extra: object,
+    model: DeviceModel | None = None,
+    *,
+    storage_gb: int | None = 128,
+    colour: str = "Blue",
+    connectivity: str = "Unlocked",
+    **extra: object,
 ) -> Variant:
     model = model or device_model()
     created = Variant.objects.create(

@@ -30,7 +30,6 @@ def bad_search_query(request: HttpRequest, exc: SearchQueryError) -> HttpRespons
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     detail = [
-        {"loc": list(e.get("loc", [])), "msg": e.get("msg", "Invalid value.")}
-        for e in exc.errors
+        {"loc": list(e.get("loc", [])), "msg": e.get("msg", "Invalid value.")} for e in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)

@@ -1,4 +1,4 @@
-"""The ``recommerce`` command: ``demo``, ``serve``, ``worker``, ``seed`` and every manage.py command.
+"""The ``recommerce`` command: ``demo``, ``serve``, ``worker``, ``seed`` and all of manage.py.
 
 - ``recommerce demo``: migrate, load the demo data once, then run the web server and the
   background worker together until interrupted.
@@ -35,7 +35,7 @@ def serve() -> int:
     host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104  (a server binds where it is told)
     port = os.environ.get("PORT", "8000")
     workers = os.environ.get("WEB_CONCURRENCY", str(max(2, (os.cpu_count() or 1) * 2)))
-    return subprocess.call(_serve_command(host, port, workers))
+    return subprocess.call(_serve_command(host, port, workers))  # noqa: S603
 
 
 def demo() -> int:
@@ -49,7 +49,7 @@ def demo() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     env = {**os.environ, "DEBUG": "1"}
-    web = subprocess.Popen(_serve_command(host, port, "2"), env=env)
+    web = subprocess.Popen(_serve_command(host, port, "2"), env=env)  # noqa: S603
     worker = subprocess.Popen([sys.executable, "-m", "recommerce.cli", "worker"], env=env)
     from recommerce.demo.seed import DEMO_LOGINS
 

@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
+
+# Lets generic Django classes (ModelAdmin[Model], QuerySet[Model]) be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -137,6 +141,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, background jobs ---------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY: dict[str, Any]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -166,7 +171,7 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
-HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", HUEY["immediate"])
+HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", False)
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -199,15 +204,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Serve uploads from Django only with the embedded storage; production puts them behind
 # object storage or the reverse proxy.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+STATIC_ROOT.mkdir(exist_ok=True)
+# Hashed, compressed static files need `collectstatic`; the demo and tests serve them from
+# the apps' folders instead.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -5,7 +5,7 @@ from recommerce.accounts.models import Seller, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # (its type expects AbstractUser)
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active"]
     search_fields = ["email", "full_name"]
@@ -18,7 +18,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Seller)
-class SellerAdmin(admin.ModelAdmin):
+class SellerAdmin(admin.ModelAdmin[Seller]):
     list_display = ["name", "country", "status", "quality_bp"]
     list_filter = ["status", "country"]
     search_fields = ["name", "legal_name"]

@@ -48,7 +48,11 @@ registry.register(
     ),
     not_personal("id", reason="surrogate key"),
     not_personal(
-        "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
         reason="access flags, not about the person",
     ),
 )
@@ -56,9 +60,22 @@ registry.register(
 registry.register(
     Seller,
     not_personal(
-        "id", "name", "slug", "legal_name", "country", "city", "description", "status",
-        "rating_count", "rating_sum", "orders_shipped", "orders_late", "orders_defective",
-        "quality_bp", "created_at", "updated_at",
+        "id",
+        "name",
+        "slug",
+        "legal_name",
+        "country",
+        "city",
+        "description",
+        "status",
+        "rating_count",
+        "rating_sum",
+        "orders_shipped",
+        "orders_late",
+        "orders_defective",
+        "quality_bp",
+        "created_at",
+        "updated_at",
         reason="a seller is a company; its public profile and track record are business data",
     ),
 )

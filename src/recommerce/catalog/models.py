@@ -65,9 +65,7 @@ class DeviceModel(TimeStampedModel):
 class Variant(models.Model):
     """One sellable configuration of a device model."""
 
-    device_model = models.ForeignKey(
-        DeviceModel, related_name="variants", on_delete=models.CASCADE
-    )
+    device_model = models.ForeignKey(DeviceModel, related_name="variants", on_delete=models.CASCADE)
     sku = models.CharField(max_length=64, unique=True)
     storage_gb = models.PositiveIntegerField(null=True, blank=True)
     ram_gb = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -81,6 +79,11 @@ class Variant(models.Model):
     def __str__(self) -> str:
         return f"{self.device_model} {self.label}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "offers:product", kwargs={"slug": self.device_model.slug, "variant_id": self.pk}
+        )
+
     @property
     def label(self) -> str:
         """Return the variant's distinguishing attributes, e.g. "128 GB · Blue · Unlocked"."""
@@ -91,11 +94,6 @@ class Variant(models.Model):
             parts.append(f"{self.ram_gb} GB RAM")
         parts += [p for p in (self.colour, self.connectivity, self.keyboard_layout) if p]
         return " · ".join(parts)
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "offers:product", kwargs={"slug": self.device_model.slug, "variant_id": self.pk}
-        )
 
 
 def storage_label(gb: int) -> str:
@@ -110,6 +108,9 @@ class ProductImage(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt
 
 
 class Listing(models.Model):

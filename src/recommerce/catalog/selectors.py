@@ -35,9 +35,7 @@ def variant_get(*, variant_id: int) -> Variant | None:
 
 def variant_siblings(*, device_model: DeviceModel) -> list[Variant]:
     """Return every variant of the device model, for the product page's selectors."""
-    return list(
-        Variant.objects.filter(device_model=device_model).select_related("listing")
-    )
+    return list(Variant.objects.filter(device_model=device_model).select_related("listing"))
 
 
 def listings_popular(*, limit: int = 8) -> list[Listing]:

@@ -86,8 +86,17 @@ def listings_rebuild(*, variant_ids: Iterable[int] | None = None, batch_size: in
     Listing.objects.bulk_create(to_create, batch_size=batch_size)
     Listing.objects.bulk_update(
         to_update,
-        ["title", "subtitle", "search_text", "model_slug", "image", "storage_gb", "release_year",
-         "category", "brand"],
+        [
+            "title",
+            "subtitle",
+            "search_text",
+            "model_slug",
+            "image",
+            "storage_gb",
+            "release_year",
+            "category",
+            "brand",
+        ],
         batch_size=batch_size,
     )
     listings_changed()
@@ -126,7 +135,9 @@ def listings_market_bulk_update(
     return count
 
 
-def _market_values(prices_by_grade: Mapping[str, int | None], offer_count: int) -> dict[str, int | None]:
+def _market_values(
+    prices_by_grade: Mapping[str, int | None], offer_count: int
+) -> dict[str, int | None]:
     unknown = set(prices_by_grade) - set(GRADES)
     if unknown:
         raise ValueError(f"Unknown grades: {sorted(unknown)}")

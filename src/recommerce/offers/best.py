@@ -58,8 +58,8 @@ def effective_price(candidate: Candidate) -> int:
     """Return the offer's score: its price scaled by the penalties (lower is better)."""
     quality = max(0, min(10_000, candidate.seller_quality_bp))
     extra_days = max(0, min(DISPATCH_CAP_DAYS, candidate.dispatch_days - 1))
-    factor = _ONE + QUALITY_PENALTY_BP * (10_000 - quality) + DISPATCH_PENALTY_BP * 10_000 * (
-        extra_days
+    factor = (
+        _ONE + QUALITY_PENALTY_BP * (10_000 - quality) + DISPATCH_PENALTY_BP * 10_000 * (extra_days)
     )
     return candidate.price_minor * factor
 

@@ -33,9 +33,7 @@ class GradeOffers:
 
 def product_offers_by_grade(*, variant: Variant) -> list[GradeOffers]:
     """Return the grades that have an eligible offer, in grade order, offers ranked."""
-    offers = {
-        o.pk: o for o in Offer.objects.filter(variant=variant).select_related("seller")
-    }
+    offers = {o.pk: o for o in Offer.objects.filter(variant=variant).select_related("seller")}
     ranked = rank_offers(candidate_from_offer(o) for o in offers.values())
     grades: dict[str, list[Offer]] = {}
     for candidate in ranked:

@@ -105,8 +105,14 @@ def markets_refresh_all(*, batch_size: int = 5000) -> int:
         current: int | None = None
         group: list[Candidate] = []
         values = Offer.objects.order_by("variant_id").values_list(
-            "id", "variant_id", "grade", "price_minor", "stock", "seller__quality_bp",
-            "dispatch_days", "is_active",
+            "id",
+            "variant_id",
+            "grade",
+            "price_minor",
+            "stock",
+            "seller__quality_bp",
+            "dispatch_days",
+            "is_active",
         )
         for oid, vid, grade, price, stock, quality, days, active in values.iterator(
             chunk_size=batch_size

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -38,4 +39,4 @@ def subscribe(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[[
 def publish(event: Event) -> None:
     """Deliver ``event`` to its subscribers once the current transaction commits."""
     for handler in list(_handlers[type(event)]):
-        transaction.on_commit(lambda h=handler: h(event))
+        transaction.on_commit(partial(handler, event))

@@ -36,5 +36,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         policy = API_DOCS_POLICY if request.path.endswith("/docs") else CONTENT_SECURITY_POLICY
         response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response

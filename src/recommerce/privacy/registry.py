@@ -169,7 +169,9 @@ class Registry:
         return [f for (m, _), f in self.personal_fields.items() if m == label]
 
     def __iter__(self) -> Iterator[PersonalField]:
-        return iter(sorted(self.personal_fields.values(), key=lambda f: (f.model_label, f.field_name)))
+        return iter(
+            sorted(self.personal_fields.values(), key=lambda f: (f.model_label, f.field_name))
+        )
 
     def classified_keys(self) -> Iterable[tuple[str, str]]:
         yield from self.personal_fields

@@ -36,6 +36,7 @@ class SqliteBackend:
             return columns[0]
         # SQLite's scalar min() returns NULL when any argument is NULL.
         return "min(" + ", ".join(f"coalesce({c}, 9223372036854775807)" for c in columns) + ")"
+
     _vocabulary: tuple[int, list[tuple[str, int]]] | None = None
 
     def match(self, terms: list[Term]) -> TextMatch:

@@ -268,12 +268,8 @@ def search(query: SearchQuery) -> SearchResult:
     order, order_params = plan.order_by()
     offset = (query.page - 1) * query.per_page
     columns = ", ".join(f"l.{f.column}" for f in Listing._meta.concrete_fields)
-    items = list(
-        Listing.objects.raw(
-            f"SELECT {columns} FROM {plan.from_()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, *order_params, query.per_page, offset],
-        )
-    )
+    sql = f"SELECT {columns} FROM {plan.from_()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
+    items = list(Listing.objects.raw(sql, [*params, *order_params, query.per_page, offset]))
     return SearchResult(
         query=query,
         items=items,

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recommerce.platform.money import Money, format_money, parse_major
+
+
+def test_format_euro():
+    assert format_money(12_999, "EUR", "en_IE") == "€129.99"
+    assert format_money(12_999, "EUR", "fr_FR") == "129,99\xa0€"
+
+
+def test_format_currency_without_minor_unit():
+    assert format_money(1_500, "JPY", "en_US") == "¥1,500"
+
+
+@pytest.mark.parametrize(
+    ("text", "minor"), [("129.99", 12_999), ("130", 13_000), ("0,5", 50), (" 7 ", 700)]
+)
+def test_parse_major(text, minor):
+    assert parse_major(text, "EUR") == minor
+
+
+@pytest.mark.parametrize("text", ["-1", "1.234", "abc", "nan", "inf", ""])
+def test_parse_major_refuses_bad_amounts(text):
+    with pytest.raises(ValueError):
+        parse_major(text, "EUR")
+
+
+def test_money_refuses_floats_and_mixed_currencies():
+    with pytest.raises(TypeError):
+        Money(1.5, "EUR")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Money(100, "EUR") + Money(100, "USD")
+    assert Money(100, "EUR") + Money(250, "EUR") == Money(350, "EUR")
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_parse_is_the_inverse_of_decimal_rendering(minor):
+    assert parse_major(str(Money(minor, "EUR").as_decimal()), "EUR") == minor
