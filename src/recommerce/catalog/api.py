@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from recommerce.catalog import selectors
 from recommerce.catalog.models import Listing
 from recommerce.catalog.search import SearchResult, search, search_query_from_params
+from recommerce.platform.api import BAD_INPUT
 
 router = Router(tags=["catalog"])
 
@@ -130,7 +131,7 @@ def list_brands(request: HttpRequest) -> list[BrandSchema]:
 
 @router.get(
     "/products",
-    response={200: SearchPage},
+    response={200: SearchPage, **BAD_INPUT},
     summary="List and search products, with facets",
     description=(
         "Full-text search tolerant of typos, with facets. Prices are integer minor units "
@@ -148,6 +149,10 @@ def list_products(request: HttpRequest, params: Query[SearchParams]) -> dict[str
     return search_page_payload(search(query), settings.DEFAULT_CURRENCY)
 
 
-@router.get("/search", response={200: SearchPage}, summary="Search products (alias of /products)")
+@router.get(
+    "/search",
+    response={200: SearchPage, **BAD_INPUT},
+    summary="Search products (alias of /products)",
+)
 def search_products(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     return list_products(request, params)

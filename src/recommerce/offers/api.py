@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from recommerce.catalog import selectors as catalog_selectors
 from recommerce.offers import selectors
 from recommerce.offers.models import Offer
+from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem
 
 router = Router(tags=["offers"])
 
@@ -95,7 +96,7 @@ def offer_payload(offer: Offer) -> dict[str, object]:
 
 @router.get(
     "/products/{product_id}",
-    response=ProductDetail,
+    response={200: ProductDetail, **NOT_FOUND, **BAD_INPUT},
     summary="Product detail with the best offer of each grade",
 )
 def product_detail(request: HttpRequest, product_id: int) -> dict[str, object]:
@@ -137,7 +138,11 @@ def product_detail(request: HttpRequest, product_id: int) -> dict[str, object]:
     }
 
 
-@router.get("/offers", response=list[OfferSchema], summary="List offers in stock")
+@router.get(
+    "/offers",
+    response={200: list[OfferSchema], 400: Problem | InvalidInput, 404: Problem, 422: InvalidInput},
+    summary="List offers in stock of a variant or a seller",
+)
 def list_offers(request: HttpRequest, params: Query[OfferListParams]) -> list[dict[str, object]]:
     if params.variant is None and not params.seller:
         raise HttpError(400, "Give a variant id or a seller slug.")
