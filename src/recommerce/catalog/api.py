@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -141,8 +142,6 @@ def list_brands(request: HttpRequest) -> list[BrandSchema]:
     ),
 )
 def list_products(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
-    from django.conf import settings
-
     query = search_query_from_params(
         {k: v if isinstance(v, list) else [v] for k, v in params.dict().items() if v},
     )
