@@ -9,7 +9,6 @@ from django.db import transaction
 
 from recommerce.catalog.models import GRADES, Listing, SearchTerm, Variant, storage_label
 from recommerce.catalog.search.engine import listings_changed
-from recommerce.catalog.search.terms import vocabulary_changed
 from recommerce.catalog.text import words
 
 # Extra words a shopper may type for a category, so "phone" finds smartphones.
@@ -158,5 +157,4 @@ def search_terms_rebuild() -> int:
     SearchTerm.objects.bulk_create(
         [SearchTerm(term=t[:64], frequency=n) for t, n in counts.items()], batch_size=5000
     )
-    vocabulary_changed()
     return len(counts)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count, Max
 
 from recommerce.catalog.search import terms as term_utils
 from recommerce.catalog.search.terms import Term
@@ -37,7 +38,7 @@ class SqliteBackend:
         # SQLite's scalar min() returns NULL when any argument is NULL.
         return "min(" + ", ".join(f"coalesce({c}, 9223372036854775807)" for c in columns) + ")"
 
-    _vocabulary: tuple[int, list[tuple[str, int]]] | None = None
+    _vocabulary: tuple[tuple[int, int | None], list[tuple[str, int]]] | None = None
 
     def match(self, terms: list[Term]) -> TextMatch:
         expression = " AND ".join(f'"{t.text}"' + ("*" if t.prefix else "") for t in terms)
@@ -59,11 +60,14 @@ class SqliteBackend:
         return term_utils.closest_python(word, self._load_vocabulary())
 
     def _load_vocabulary(self) -> list[tuple[str, int]]:
-        version = term_utils.vocabulary_version()
+        # Every rebuild inserts fresh rows, so (count, highest id) identifies the vocabulary
+        # across processes, whichever cache backend is configured.
+        from recommerce.catalog.models import SearchTerm
+
+        stamp = SearchTerm.objects.aggregate(n=Count("id"), last=Max("id"))
+        version = (stamp["n"], stamp["last"])
         cached = SqliteBackend._vocabulary
         if cached is None or cached[0] != version:
-            from recommerce.catalog.models import SearchTerm
-
             rows = list(SearchTerm.objects.values_list("term", "frequency"))
             SqliteBackend._vocabulary = cached = (version, rows)
         return cached[1]

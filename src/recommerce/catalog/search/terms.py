@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from recommerce.catalog.models import SearchTerm
 from recommerce.catalog.text import edit_distance, words
 
 MAX_TERMS = 8
-_VERSION_KEY = "catalog:vocabulary-version"
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,17 +17,6 @@ class Term:
     text: str
     prefix: bool = False
     corrected_from: str = ""
-
-
-def vocabulary_version() -> int:
-    return int(cache.get_or_set(_VERSION_KEY, 1, timeout=None) or 1)
-
-
-def vocabulary_changed() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
 
 
 def allowed_distance(word: str) -> int:
