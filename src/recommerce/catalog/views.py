@@ -2,44 +2,85 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 from recommerce.catalog import selectors
 from recommerce.catalog.search import SORTS, SearchQueryError, search, search_query_from_params
 
+# The filters offered as checkboxes, in the order the sidebar shows them.
+FACET_GROUPS = (("brand", "Brand"), ("grade", "Condition"), ("storage", "Storage"))
+NAV_CACHE_KEY = "storefront:nav-categories"
+NAV_CACHE_SECONDS = 300
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def nav_categories() -> list[dict[str, Any]]:
+    """Return the top-level categories for the header and footer menus.
+
+    Cached briefly: every page shows them and they rarely change.
+    """
+    found = cache.get(NAV_CACHE_KEY)
+    if found is None:
+        found = [
+            {"slug": c.slug, "name": c.name, "listing_count": getattr(c, "listing_count", 0)}
+            for c in selectors.category_list_top()
+        ]
+        cache.set(NAV_CACHE_KEY, found, NAV_CACHE_SECONDS)
+    return list(found)
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    categories = selectors.category_list_top()
     return render(
         request,
         "catalog/home.html",
         {
-            "categories": selectors.category_list_top(),
+            "categories": categories,
+            "nav_categories": nav_categories(),
             "popular": selectors.listings_popular(limit=8),
         },
     )
 
 
 def _results(
-    request: HttpRequest, template: str, context: dict[str, object], category: str = ""
+    request: HtmxHttpRequest, template: str, context: dict[str, object], category: str = ""
 ) -> HttpResponse:
+    context.update(sorts=SORTS, facet_groups=FACET_GROUPS)
+    # A history restore asks for the whole page even though htmx sends it.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     try:
         query = search_query_from_params(dict(request.GET.lists()), category=category)
         result = search(query)
     except SearchQueryError as error:
-        context.update(error=error, sorts=SORTS)
-        return render(request, template, context, status=400)
-    context.update(result=result, query=query, sorts=SORTS)
-    if request.htmx:
-        return render(request, "catalog/_results.html", context)
-    return render(request, template, context)
+        context.update(error=error)
+        status = 400
+    else:
+        context.update(result=result, query=query)
+        status = 200
+    if partial:
+        response = render(request, "catalog/_results.html", context, status=status)
+    else:
+        context["nav_categories"] = nav_categories()
+        response = render(request, template, context, status=status)
+    # The same URL answers with a fragment or a whole page depending on this header.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
-def search_page(request: HttpRequest) -> HttpResponse:
-    return _results(request, "catalog/search.html", {"q": request.GET.get("q", "")})
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
+    return _results(request, "catalog/search.html", {"q": request.GET.get("q", "").strip()})
 
 
-def category_page(request: HttpRequest, slug: str) -> HttpResponse:
+def category_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = selectors.category_get(slug=slug)
     if category is None:
         raise Http404("No such category.")
