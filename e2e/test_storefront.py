@@ -225,6 +225,8 @@ def test_keyboard_reaches_search_and_grade_selector(browse, shop):
     expect(page.locator("#grade-tab-premium")).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+    page.locator("#condition").scroll_into_view_if_needed()
+    page.screenshot(path=str(visit.screenshot_path("desktop-keyboard-focus")))
     page.keyboard.press("Tab")
     expect(page.locator("#grade-tab-excellent")).to_be_focused()
     page.keyboard.press("Enter")
@@ -232,3 +234,24 @@ def test_keyboard_reaches_search_and_grade_selector(browse, shop):
     # The chosen tab keeps the focus after the in-place update.
     expect(page.locator("#grade-tab-excellent")).to_be_focused()
     visit.assert_first_party_only()
+
+
+def test_error_pages_explain_what_went_wrong(browse, shop):
+    visit = browse()
+    page = visit.page
+    response = page.goto(visit.url("/search/?q=iphone&grade=mint"))
+    assert response is not None and response.status == 400
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("This search could not be run")
+    expect(alert).to_contain_text("Unknown grade 'mint'; choose from premium, excellent")
+    alert.get_by_role("link", name="Start again without filters").click()
+    expect(page).to_have_url(visit.url("/search/?q=iphone"))
+    expect(page.locator("#results-count")).to_contain_text("4 results")
+
+    page.goto(visit.url("/search/?q=iphone&grade=mint"))
+    visit.screenshot("desktop-error-400")
+    response = page.goto(visit.url("/p/apple-iphone-13/999999/"))
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("This page could not be found")
+    visit.screenshot("desktop-error-404")
+    visit.assert_first_party_only(error_pages=True)

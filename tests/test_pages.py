@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from recommerce.catalog.services import search_terms_rebuild
@@ -187,6 +188,12 @@ def test_unknown_pages_answer_404_with_a_friendly_page(client, shop):
         response = client.get(url)
         assert response.status_code == 404
         assert "This page could not be found" in text(response)
+
+
+def test_server_error_page_needs_no_context():
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+    assert "/static/platform/site.css" in html
 
 
 def test_product_url_with_an_old_slug_redirects_permanently(client, shop):

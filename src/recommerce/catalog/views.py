@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,17 +21,14 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def nav_categories() -> list[dict[str, Any]]:
+def nav_categories() -> list[dict[str, str]]:
     """Return the top-level categories for the header and footer menus.
 
     Cached briefly: every page shows them and they rarely change.
     """
     found = cache.get(NAV_CACHE_KEY)
     if found is None:
-        found = [
-            {"slug": c.slug, "name": c.name, "listing_count": getattr(c, "listing_count", 0)}
-            for c in selectors.category_list_top()
-        ]
+        found = [{"slug": c.slug, "name": c.name} for c in selectors.category_list_top()]
         cache.set(NAV_CACHE_KEY, found, NAV_CACHE_SECONDS)
     return list(found)
 
