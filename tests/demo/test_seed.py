@@ -1,0 +1,267 @@
+"""The demo data set: counts, the rules every offer keeps, listings, logins, pictures, search."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from django.test import override_settings
+
+from recommerce.accounts.models import Seller, User
+from recommerce.accounts.quality import seller_quality_bp
+from recommerce.catalog.models import (
+    GRADES,
+    Brand,
+    Category,
+    DeviceModel,
+    Listing,
+    ProductImage,
+    Variant,
+)
+from recommerce.catalog.search import SearchQuery, search
+from recommerce.catalog.search.backends import SqliteBackend
+from recommerce.demo.seed import DEMO_LOGINS
+from recommerce.offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+
+CATEGORY_SLUGS = {
+    "smartphones", "laptops", "tablets", "smartwatches", "consoles", "audio", "desktops",
+    "cameras", "e-readers",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Seed the demo size once for the module, inside a transaction rolled back at the end."""
+    media = tmp_path_factory.mktemp("media")
+    # A fast hasher: the seed hashes three passwords and the tests check them again.
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=fast),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        out = StringIO()
+        call_command("seed", "--size", "demo", "--no-input", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def counts() -> dict[str, int]:
+    return {
+        "models": DeviceModel.objects.count(),
+        "variants": Variant.objects.count(),
+        "offers": Offer.objects.count(),
+        "sellers": Seller.objects.count(),
+        "users": User.objects.count(),
+        "images": ProductImage.objects.count(),
+    }
+
+
+def test_demo_size_counts():
+    assert counts() == {
+        "models": 451, "variants": 2231, "offers": counts()["offers"], "sellers": 30,
+        "users": 3, "images": 779,
+    }  # fmt: skip
+    assert counts()["offers"] >= 3000
+    assert set(Category.objects.values_list("slug", flat=True)) == CATEGORY_SLUGS
+    assert Brand.objects.count() == 27
+    assert {"Apple", "Samsung", "Google", "Fairphone", "Nintendo", "Kobo", "Amazon"} <= set(
+        Brand.objects.values_list("name", flat=True)
+    )
+
+
+def test_summary_names_counts_and_logins(demo_output):
+    assert "Seeded size 'demo' (seed 2025)" in demo_output
+    assert re.search(r"device models\s+451\n", demo_output)
+    assert re.search(r"sellers\s+30\n", demo_output)
+    for _, email, password in DEMO_LOGINS:
+        assert f"{email} / {password}" in demo_output
+
+
+def test_real_models_with_their_specifications_and_options():
+    iphone = DeviceModel.objects.get(slug="apple-iphone-13")
+    assert (iphone.release_year, iphone.new_price_minor) == (2021, 90_900)
+    assert iphone.specs == {
+        "Screen": '6.1" OLED', "Processor": "A15 Bionic", "Main camera": "12 MP dual",
+        "Battery": "3227 mAh",
+    }  # fmt: skip
+    assert sorted(iphone.variants.values_list("storage_gb", "colour", "connectivity")) == [
+        (128, "Midnight", "Unlocked"), (128, "Starlight", "Unlocked"),
+        (256, "Midnight", "Unlocked"), (256, "Starlight", "Unlocked"),
+    ]  # fmt: skip
+    air = DeviceModel.objects.get(slug="apple-macbook-air-13-m1-2020")
+    assert set(air.variants.values_list("ram_gb", flat=True)) == {8, 16}
+    assert set(air.variants.values_list("keyboard_layout", flat=True)) == {"AZERTY", "QWERTY"}
+    assert air.variants.count() == 16
+    assert set(
+        Variant.objects.filter(device_model__category__slug="smartwatches").values_list(
+            "connectivity", flat=True
+        )
+    ) == {"GPS", "GPS + Cellular"}
+    assert set(
+        Variant.objects.filter(device_model__category__slug="tablets").values_list(
+            "connectivity", flat=True
+        )
+    ) == {"Wi-Fi", "Wi-Fi + Cellular"}
+    assert not DeviceModel.objects.exclude(specs__has_key="Processor").filter(
+        category__slug__in=["smartphones", "laptops", "tablets", "desktops", "consoles"]
+    )
+    for specs in DeviceModel.objects.values_list("specs", flat=True):
+        assert specs and all(isinstance(v, str) and v for v in specs.values())
+
+
+def test_every_offer_keeps_the_marketplace_rules():
+    assert not Offer.objects.filter(warranty_months__lt=12).exists()
+    assert set(Offer.objects.values_list("warranty_months", flat=True)) == {12, 18, 24}
+    assert not Offer.objects.filter(
+        Q(battery_health_min_pct__lt=80) | Q(battery_health_min_pct__gt=100)
+    ).exists()
+    assert not Offer.objects.filter(grade="premium").exclude(battery_health_min_pct=100).exists()
+    assert not Offer.objects.filter(Q(dispatch_days__lt=1) | Q(dispatch_days__gt=5)).exists()
+    assert not Offer.objects.filter(stock__gt=20).exists()
+    assert Offer.objects.filter(stock=0).exists()
+    assert set(Offer.objects.values_list("currency", flat=True)) == {"EUR"}
+    assert {p % 100 for p in Offer.objects.values_list("price_minor", flat=True)} == {0, 99}
+    assert set(Offer.objects.values_list("grade", flat=True)) == set(GRADES)
+
+
+def test_every_variant_has_stock_in_at_least_two_grades():
+    in_stock_grades = (
+        Offer.objects.filter(stock__gt=0, is_active=True)
+        .values("variant_id")
+        .annotate(grades=Count("grade", distinct=True))
+    )
+    assert len(in_stock_grades) == 2231
+    assert min(row["grades"] for row in in_stock_grades) >= 2
+
+
+def test_better_grades_always_cost_more():
+    """Within a variant, every offer of a grade costs more than every offer of a lower one."""
+    bounds = {
+        (row["variant_id"], row["grade"]): (row["low"], row["high"])
+        for row in Offer.objects.values("variant_id", "grade").annotate(
+            low=Min("price_minor"), high=Max("price_minor")
+        )
+    }
+    variant_ids = {variant for variant, _ in bounds}
+    for variant in variant_ids:
+        present = [bounds[(variant, g)] for g in GRADES if (variant, g) in bounds]
+        for better, worse in itertools.pairwise(present):
+            assert better[0] > worse[1]
+
+
+def test_listing_prices_summarise_the_offers():
+    listings = list(Listing.objects.all())
+    assert len(listings) == 2231
+    for listing in listings:
+        prices = [p for p in listing.grade_prices().values() if p is not None]
+        assert len(prices) >= 2
+        assert listing.price_from == min(prices)
+        assert listing.offer_count >= 2
+        assert listing.image.startswith("catalog/seed/")
+        assert listing.popularity >= 1
+    best = {
+        (row["variant_id"], row["grade"]): row["low"]
+        for row in Offer.objects.filter(stock__gt=0)
+        .values("variant_id", "grade")
+        .annotate(low=Min("price_minor"))
+    }
+    # The best offer is chosen by effective price, so it is never below the cheapest one.
+    for listing in listings:
+        for grade, price in listing.grade_prices().items():
+            if price is not None:
+                assert price >= best[(listing.variant_id, grade)]
+
+
+def test_newer_and_flagship_models_are_more_popular():
+    def top(name: str) -> int:
+        return Listing.objects.filter(device_model__name=name).aggregate(p=Max("popularity"))["p"]
+
+    assert top("iPhone 16") > top("iPhone 13") > top("iPhone 8")
+    assert top("Galaxy S24 Ultra") > top("Galaxy A12")
+    popularity = sorted(Listing.objects.values_list("popularity", flat=True), reverse=True)
+    # Zipf-like: the top 10 % of listings draw at least half of the attention.
+    assert sum(popularity[: len(popularity) // 10]) > sum(popularity) / 2
+
+
+def test_sellers_have_a_varied_record_and_a_computed_quality():
+    sellers = list(Seller.objects.all())
+    assert len(sellers) == 30
+    for seller in sellers:
+        assert seller.quality_bp == seller_quality_bp(
+            rating_count=seller.rating_count, rating_sum=seller.rating_sum,
+            orders_shipped=seller.orders_shipped, orders_late=seller.orders_late,
+            orders_defective=seller.orders_defective,
+        )  # fmt: skip
+        assert seller.city and seller.description and seller.legal_name.startswith(seller.name)
+        assert seller.rating_count <= seller.rating_sum <= 5 * seller.rating_count
+        assert seller.orders_late <= seller.orders_shipped
+    assert {"FR", "DE", "ES", "IT", "NL", "BE", "US"} <= {s.country for s in sellers}
+    assert len({s.quality_bp for s in sellers}) >= 25
+    assert Seller.objects.get(name="Revivo Tech").offers.exists()
+
+
+def test_demo_users_can_sign_in():
+    for role, email, password in DEMO_LOGINS:
+        user = authenticate(email=email, password=password)
+        assert user is not None and user.email == email
+        assert (user.is_staff, user.is_superuser) == (
+            (True, True) if role == "admin" else (False, False)
+        )
+    assert authenticate(email="admin@recommerce.test", password="wrong-password") is None
+    assert [role for role, _, _ in DEMO_LOGINS] == ["admin", "buyer", "seller"]
+
+
+def test_pictures_are_safe_svg_drawings_in_storage():
+    pictures = list(ProductImage.objects.select_related("device_model"))
+    models = DeviceModel.objects.annotate(n=Count("images"))
+    assert {m.n for m in models} == {1, 2}
+    for picture in pictures[:: max(1, len(pictures) // 40)]:
+        assert picture.image.name.startswith("catalog/seed/") and picture.image.name.endswith(
+            ".svg"
+        )
+        with default_storage.open(picture.image.name) as handle:
+            svg = handle.read().decode()
+        root = ET.fromstring(svg)  # noqa: S314 (the seed wrote it a moment ago)
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        lowered = svg.lower()
+        for forbidden in ("<script", "href", "url(", "@import", "foreignobject", "<image"):
+            assert forbidden not in lowered
+        assert not re.search(r"\son[a-z]+=", lowered)
+        assert picture.device_model.name[:20].replace("&", "&amp;") in svg
+
+
+def test_typo_search_finds_iphone_13_first(monkeypatch):
+    # The backend memoises the vocabulary by a counter kept in the cache, which each test
+    # clears, so a memo from another test could otherwise be taken for this one's.
+    monkeypatch.setattr(SqliteBackend, "_vocabulary", None)
+    result = search(SearchQuery(q="iphne 13"))
+    assert result.corrected_query == "iphone 13"
+    assert result.total == 16
+    assert [item.title for item in result.items[:4]] == ["Apple iPhone 13"] * 4
+    assert all(item.title.startswith("Apple iPhone 13") for item in result.items)
+
+
+def test_rerun_with_if_empty_changes_nothing():
+    before = counts()
+    out = StringIO()
+    call_command("seed", "--size", "demo", "--if-empty", stdout=out)
+    assert counts() == before
+    assert "already has 451 device models" in out.getvalue()
+
+
+def test_rerun_without_if_empty_refuses():
+    before = counts()
+    with pytest.raises(CommandError, match="already has 451 device models"):
+        call_command("seed", "--size", "s", stdout=StringIO())
+    assert counts() == before
