@@ -99,6 +99,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "recommerce.platform.context_processors.site",
+                "recommerce.catalog.context_processors.navigation",
             ],
         },
     }

@@ -12,6 +12,15 @@ def test_format_euro():
     assert format_money(12_999, "EUR", "fr_FR") == "129,99\xa0€"
 
 
+def test_round_amounts_can_drop_their_decimals():
+    assert format_money(20_000, "EUR", "en_IE", drop_zero_minor=True) == "€200"
+    assert (
+        format_money(123_400_000, "EUR", "fr_FR", drop_zero_minor=True)
+        == "1\u202f234\u202f000\xa0€"
+    )
+    assert format_money(20_050, "EUR", "en_IE", drop_zero_minor=True) == "€200.50"
+
+
 def test_format_currency_without_minor_unit():
     assert format_money(1_500, "JPY", "en_US") == "¥1,500"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
@@ -13,24 +12,10 @@ from recommerce.catalog.search import SORTS, SearchQueryError, search, search_qu
 
 # The filters offered as checkboxes, in the order the sidebar shows them.
 FACET_GROUPS = (("brand", "Brand"), ("grade", "Condition"), ("storage", "Storage"))
-NAV_CACHE_KEY = "storefront:nav-categories"
-NAV_CACHE_SECONDS = 300
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-def nav_categories() -> list[dict[str, str]]:
-    """Return the top-level categories for the header and footer menus.
-
-    Cached briefly: every page shows them and they rarely change.
-    """
-    found = cache.get(NAV_CACHE_KEY)
-    if found is None:
-        found = [{"slug": c.slug, "name": c.name} for c in selectors.category_list_top()]
-        cache.set(NAV_CACHE_KEY, found, NAV_CACHE_SECONDS)
-    return list(found)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,7 +25,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "catalog/home.html",
         {
             "categories": categories,
-            "nav_categories": nav_categories(),
             "popular": selectors.listings_popular(limit=8),
         },
     )
@@ -64,7 +48,6 @@ def _results(
     if partial:
         response = render(request, "catalog/_results.html", context, status=status)
     else:
-        context["nav_categories"] = nav_categories()
         response = render(request, template, context, status=status)
     # The same URL answers with a fragment or a whole page depending on this header.
     patch_vary_headers(response, ["HX-Request"])

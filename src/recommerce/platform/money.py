@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
 
@@ -46,11 +47,29 @@ class Money:
         return format_money(self.minor, self.currency, locale)
 
 
-def format_money(minor: int, currency: str | None = None, locale: str | None = None) -> str:
-    """Format minor units for display, e.g. ``format_money(12999, "EUR") == "€129.99"``."""
+def format_money(
+    minor: int,
+    currency: str | None = None,
+    locale: str | None = None,
+    *,
+    drop_zero_minor: bool = False,
+) -> str:
+    """Format minor units for display, e.g. ``format_money(12999, "EUR") == "€129.99"``.
+
+    With ``drop_zero_minor``, whole amounts lose their decimals ("€200" rather than
+    "€200.00"), for round figures such as price ranges.
+    """
     currency = currency or settings.DEFAULT_CURRENCY
-    amount = Decimal(minor).scaleb(-minor_exponent(currency))
-    return str(format_currency(amount, currency, locale=locale or settings.DEFAULT_LOCALE))
+    locale = locale or settings.DEFAULT_LOCALE
+    exponent = minor_exponent(currency)
+    amount = Decimal(minor).scaleb(-exponent)
+    if drop_zero_minor and exponent and minor % 10**exponent == 0:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern
+        whole = pattern.split(";")[0].replace("." + "0" * exponent, "")
+        return str(
+            format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
+        )
+    return str(format_currency(amount, currency, locale=locale))
 
 
 def parse_major(value: str, currency: str | None = None) -> int:

@@ -206,11 +206,14 @@ def _facets(plan: _Plan) -> tuple[int, dict[str, list[FacetValue]]]:
     )
 
     def bucket_label(low: int, high: int | None) -> str:
+        def money(minor: int) -> str:
+            return format_money(minor, drop_zero_minor=True)
+
         if high is None:
-            return f"{format_money(low)} and more"
+            return f"{money(low)} and more"
         if low == 0:
-            return f"Under {format_money(high)}"
-        return f"{format_money(low)} to {format_money(high)}"
+            return f"Under {money(high)}"
+        return f"{money(low)} to {money(high)}"
 
     facets = {
         "category": sorted(
