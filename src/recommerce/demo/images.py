@@ -87,21 +87,25 @@ def _drawing(category: str, body: str, accent: str) -> str:
         "smartphones": (
             f'<rect x="175" y="50" width="130" height="270" rx="24" {shape}/>'
             f'<rect x="186" y="64" width="108" height="242" rx="14" fill="{SCREEN}"/>'
+            f'<circle cx="240" cy="185" r="38" fill="{accent}" opacity="0.6"/>'
             f'<rect x="222" y="72" width="36" height="9" rx="4.5" fill="{edge}"/>'
         ),
         "tablets": (
             f'<rect x="120" y="60" width="240" height="260" rx="20" {shape}/>'
             f'<rect x="134" y="74" width="212" height="232" rx="10" fill="{SCREEN}"/>'
+            f'<circle cx="240" cy="190" r="52" fill="{accent}" opacity="0.6"/>'
         ),
         "laptops": (
             f'<rect x="110" y="80" width="260" height="175" rx="10" {shape}/>'
             f'<rect x="122" y="92" width="236" height="150" rx="4" fill="{SCREEN}"/>'
+            f'<circle cx="240" cy="167" r="40" fill="{accent}" opacity="0.6"/>'
             f'<path d="M80 262 H400 L428 292 H52 Z" {shape}/>'
             f'<rect x="210" y="266" width="60" height="6" rx="3" fill="{edge}"/>'
         ),
         "desktops": (
             f'<rect x="90" y="60" width="300" height="195" rx="12" {shape}/>'
             f'<rect x="104" y="74" width="272" height="150" rx="4" fill="{SCREEN}"/>'
+            f'<circle cx="240" cy="149" r="42" fill="{accent}" opacity="0.6"/>'
             f'<rect x="215" y="255" width="50" height="45" fill="{edge}"/>'
             f'<rect x="170" y="298" width="140" height="12" rx="6" {shape}/>'
         ),
