@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -133,7 +132,7 @@ def dataset_seed(
         with _step(report, "markets"):
             offer_services.markets_refresh_all()
         with _step(report, "popularity"):
-            listings_popularity_set(variants)
+            catalog_services.listings_popularity_set({v.variant_id: v.popularity for v in variants})
         with _step(report, "search terms"):
             terms = catalog_services.search_terms_rebuild()
     report.counts = {
@@ -207,20 +206,6 @@ def demo_users_create() -> int:
         )
         created += 1
     return created
-
-
-def listings_popularity_set(variants: list[VariantPlan]) -> int:
-    """Store each variant's popularity on its listing."""
-    # One UPDATE per distinct value: far fewer statements than rows, since a Zipf-like
-    # popularity repeats its small values many times, and much cheaper than bulk_update's
-    # CASE expressions.
-    by_value: dict[int, list[int]] = defaultdict(list)
-    for variant in variants:
-        by_value[variant.popularity].append(variant.variant_id)
-    for value, ids in sorted(by_value.items()):
-        for start in range(0, len(ids), 900):
-            Listing.objects.filter(variant_id__in=ids[start : start + 900]).update(popularity=value)
-    return len(variants)
 
 
 @contextmanager
