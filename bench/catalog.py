@@ -86,6 +86,10 @@ class Target:
         return env
 
 
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 def run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(args, env=env, check=True, cwd=ROOT)
 
@@ -243,14 +247,18 @@ def main() -> None:
     for database in args.databases.split(","):
         for size in args.sizes.split(","):
             target = Target(database, size)
+            log(f"{database}/{size}: preparing")
             prepare(target, args.rebuild)
+            log(f"{database}/{size}: starting the server")
             server = Server(target, args.port, args.workers)
             try:
                 rng = random.Random(42)
                 paths = sample_paths(args.port, rng)
                 row: dict[str, object] = {"database": database, "size": size}
                 for kind, kind_paths in paths.items():
+                    log(f"{database}/{size}: {kind}, one client")
                     row[kind] = latency(args.port, kind_paths, args.requests, rng)
+                log(f"{database}/{size}: {args.clients} clients for {args.seconds:.0f} s")
                 mixed = [p for kind_paths in paths.values() for p in kind_paths[:200]]
                 row["throughput"] = throughput(args.port, mixed, args.clients, args.seconds)
                 rows.append(row)

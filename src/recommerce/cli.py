@@ -35,7 +35,9 @@ def serve() -> int:
     host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104  (a server binds where it is told)
     port = os.environ.get("PORT", "8000")
     workers = os.environ.get("WEB_CONCURRENCY", str(max(2, (os.cpu_count() or 1) * 2)))
-    return subprocess.call(_serve_command(host, port, workers))  # noqa: S603
+    command = _serve_command(host, port, workers)
+    # Become gunicorn, so signals from a process manager reach it directly.
+    os.execv(command[0], command)  # noqa: S606
 
 
 def demo() -> int:
