@@ -68,7 +68,10 @@ def variant_get(*, variant_id: int) -> Variant | None:
 
 def variant_siblings(*, device_model: DeviceModel) -> list[Variant]:
     """Return every variant of the device model, for the product page's selectors."""
-    return list(Variant.objects.filter(device_model=device_model).select_related("listing"))
+    siblings = list(Variant.objects.filter(device_model=device_model).select_related("listing"))
+    for sibling in siblings:
+        sibling.device_model = device_model  # their URLs need it; spare a query each
+    return siblings
 
 
 def listings_popular(*, limit: int = 8) -> list[Listing]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision
@@ -59,8 +60,17 @@ def format_money(
     With ``drop_zero_minor``, whole amounts lose their decimals ("€200" rather than
     "€200.00"), for round figures such as price ranges.
     """
-    currency = currency or settings.DEFAULT_CURRENCY
-    locale = locale or settings.DEFAULT_LOCALE
+    return _format(
+        minor,
+        currency or settings.DEFAULT_CURRENCY,
+        locale or settings.DEFAULT_LOCALE,
+        drop_zero_minor,
+    )
+
+
+# Formatting through Babel costs tens of microseconds and pages repeat the same prices.
+@lru_cache(maxsize=8192)
+def _format(minor: int, currency: str, locale: str, drop_zero_minor: bool) -> str:
     exponent = minor_exponent(currency)
     amount = Decimal(minor).scaleb(-exponent)
     if drop_zero_minor and exponent and minor % 10**exponent == 0:

@@ -44,6 +44,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     terms: list[Term] = field(default_factory=list)
     backend: str = ""
+    # Identifies the facet counts; pages key fragments drawn from them on it.
+    facets_key: str = ""
 
     @property
     def pages(self) -> int:
@@ -280,4 +282,5 @@ def search(query: SearchQuery) -> SearchResult:
         facets=facets,
         terms=plan.terms,
         backend=plan.backend.name,
+        facets_key=cache_key,
     )
