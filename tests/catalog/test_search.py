@@ -185,3 +185,23 @@ def test_facet_cache_is_invalidated_by_a_new_offer(shop):
     f.offer(other, grade="good", price_minor=35_000)
     search_terms_rebuild()
     assert search(SearchQuery(q="galaxy")).total == before + 1
+
+
+def test_a_variant_is_pictured_in_its_own_colour():
+    from recommerce.catalog.models import Listing, ProductImage
+    from recommerce.catalog.selectors import variant_images
+    from recommerce.catalog.services import listings_rebuild
+
+    model = f.device_model("Pixel 8", brand_name="Google", release_year=2023)
+    grey = ProductImage.objects.create(
+        device_model=model, image="g.svg", alt="grey", colour="Obsidian"
+    )
+    neutral = ProductImage.objects.create(device_model=model, image="n.svg", alt="box", position=1)
+    blue = ProductImage.objects.create(device_model=model, image="b.svg", alt="blue", colour="Bay")
+    bay = f.variant(model, colour="Bay")
+    mint = f.variant(model, colour="Mint")
+    listings_rebuild()
+    assert variant_images(variant=bay) == [blue, neutral, grey]
+    assert variant_images(variant=mint) == [neutral, grey, blue]
+    assert Listing.objects.get(variant=bay).image == "b.svg"
+    assert Listing.objects.get(variant=mint).image == "n.svg"

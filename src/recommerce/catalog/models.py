@@ -104,6 +104,9 @@ class ProductImage(models.Model):
     device_model = models.ForeignKey(DeviceModel, related_name="images", on_delete=models.CASCADE)
     image = models.FileField(upload_to="catalog/")
     alt = models.CharField(max_length=200)
+    colour = models.CharField(
+        max_length=40, blank=True, help_text="The colour it shows; blank when it suits any"
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -111,6 +114,17 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.alt
+
+
+def images_for_colour(images: list[ProductImage], colour: str) -> list[ProductImage]:
+    """Order a model's pictures for one variant: its colour first, then neutral ones."""
+    wanted = colour.casefold()
+
+    def rank(image: ProductImage) -> int:
+        shown = image.colour.casefold()
+        return 0 if shown and shown == wanted else 1 if not shown else 2
+
+    return sorted(images, key=lambda image: (rank(image), image.position, image.pk or 0))
 
 
 class Listing(models.Model):

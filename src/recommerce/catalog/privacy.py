@@ -57,7 +57,7 @@ registry.register(
 )
 registry.register(
     ProductImage,
-    not_personal("id", "device_model", "image", "alt", "position", reason=REASON),
+    not_personal("id", "device_model", "image", "alt", "colour", "position", reason=REASON),
 )
 registry.register(
     Listing,

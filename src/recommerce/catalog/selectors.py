@@ -15,7 +15,9 @@ from recommerce.catalog.models import (
     Category,
     DeviceModel,
     Listing,
+    ProductImage,
     Variant,
+    images_for_colour,
     storage_label,
 )
 
@@ -64,6 +66,11 @@ def variant_get(*, variant_id: int) -> Variant | None:
         .filter(pk=variant_id)
         .first()
     )
+
+
+def variant_images(*, variant: Variant) -> list[ProductImage]:
+    """Return the model's pictures, those of the variant's colour first."""
+    return images_for_colour(list(variant.device_model.images.all()), variant.colour)
 
 
 def variant_siblings(*, device_model: DeviceModel) -> list[Variant]:

@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import connection, transaction
 
-from recommerce.catalog.models import GRADES, Listing, SearchTerm, Variant, storage_label
+from recommerce.catalog.models import (
+    GRADES,
+    Listing,
+    SearchTerm,
+    Variant,
+    images_for_colour,
+    storage_label,
+)
 from recommerce.catalog.search.engine import listings_changed
 from recommerce.catalog.text import words
 
@@ -75,7 +82,7 @@ def listings_rebuild(*, variant_ids: Iterable[int] | None = None, batch_size: in
     to_create: list[Listing] = []
     to_update: list[Listing] = []
     for variant in variants.iterator(chunk_size=batch_size):
-        images = list(variant.device_model.images.all())
+        images = images_for_colour(list(variant.device_model.images.all()), variant.colour)
         image = images[0].image.name if images else ""
         known = existing.get(variant.pk)
         listing = listing_for_variant(

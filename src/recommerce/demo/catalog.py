@@ -194,7 +194,13 @@ def models_create(
                     )  # fmt: skip
                 alt = f"{spec.brand} {spec.name}" + (f" in {colour}" if colour else "")
                 pictures.append(
-                    ProductImage(device_model=row, image=stored, alt=alt[:200], position=position)
+                    ProductImage(
+                        device_model=row,
+                        image=stored,
+                        alt=alt[:200],
+                        colour=colour,
+                        position=position,
+                    )
                 )
             info = CATEGORY_BY_SLUG[spec.category]
             for number, option in enumerate(variant_options(spec, options)):

@@ -42,7 +42,7 @@ def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpRespon
             "siblings": siblings,
             "variant_options": catalog_selectors.variant_option_groups(variant, siblings),
             "variant_specs": catalog_selectors.variant_attributes(variant),
-            "images": list(variant.device_model.images.all()),
+            "images": catalog_selectors.variant_images(variant=variant),
             "grades": grades,
             "grade_tabs": [
                 GradeTab(g.value, g.label, GRADE_DEFINITIONS[g], by_grade.get(g.value))
