@@ -205,3 +205,15 @@ def test_a_variant_is_pictured_in_its_own_colour():
     assert variant_images(variant=mint) == [neutral, grey, blue]
     assert Listing.objects.get(variant=bay).image == "b.svg"
     assert Listing.objects.get(variant=mint).image == "n.svg"
+
+
+@pytest.mark.parametrize(
+    ("slug", "variant_id"), [("apple-iphone-13", 1), ("slug-999999999", 7), ("x", 999999999)]
+)
+def test_product_url_matches_reverse(slug, variant_id):
+    from django.urls import reverse
+
+    from recommerce.catalog.models import product_url
+
+    expected = reverse("offers:product", kwargs={"slug": slug, "variant_id": variant_id})
+    assert product_url(slug, variant_id) == expected

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Protocol
+
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from recommerce.platform.models import TimeStampedModel
 
@@ -80,20 +83,52 @@ class Variant(models.Model):
         return f"{self.device_model} {self.label}"
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "offers:product", kwargs={"slug": self.device_model.slug, "variant_id": self.pk}
-        )
+        return product_url(self.device_model.slug, self.pk)
 
     @property
     def label(self) -> str:
         """Return the variant's distinguishing attributes, e.g. "128 GB · Blue · Unlocked"."""
-        parts = []
-        if self.storage_gb:
-            parts.append(storage_label(self.storage_gb))
-        if self.ram_gb:
-            parts.append(f"{self.ram_gb} GB RAM")
-        parts += [p for p in (self.colour, self.connectivity, self.keyboard_layout) if p]
-        return " · ".join(parts)
+        return variant_label(self)
+
+
+class VariantAttributes(Protocol):
+    @property
+    def storage_gb(self) -> int | None: ...
+    @property
+    def ram_gb(self) -> int | None: ...
+    @property
+    def colour(self) -> str: ...
+    @property
+    def connectivity(self) -> str: ...
+    @property
+    def keyboard_layout(self) -> str: ...
+
+
+def variant_label(variant: VariantAttributes) -> str:
+    parts = []
+    if variant.storage_gb:
+        parts.append(storage_label(variant.storage_gb))
+    if variant.ram_gb:
+        parts.append(f"{variant.ram_gb} GB RAM")
+    parts += [p for p in (variant.colour, variant.connectivity, variant.keyboard_layout) if p]
+    return " · ".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _product_path_pattern() -> str:
+    path = reverse("offers:product", kwargs={"slug": "SLUG", "variant_id": 999_999_999})
+    return path.removeprefix(get_script_prefix())
+
+
+def product_url(slug: str, variant_id: int) -> str:
+    """Return a product page's URL, as ``reverse`` would, without resolving it each time.
+
+    Listing pages build dozens of these; the route is resolved once and filled in.
+    """
+    # The id goes in first, so a slug that happens to contain the placeholder digits is safe.
+    path = _product_path_pattern().replace("999999999", str(variant_id), 1)
+    path = path.replace("SLUG", slug, 1)
+    return get_script_prefix() + path
 
 
 def storage_label(gb: int) -> str:
@@ -169,9 +204,7 @@ class Listing(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "offers:product", kwargs={"slug": self.model_slug, "variant_id": self.variant_id}
-        )
+        return product_url(self.model_slug, self.variant_id)
 
     def grade_prices(self) -> dict[str, int | None]:
         return {grade: getattr(self, f"price_{grade}") for grade in GRADES}

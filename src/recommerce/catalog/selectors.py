@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from recommerce.catalog.models import (
     Brand,
@@ -18,21 +17,37 @@ from recommerce.catalog.models import (
     ProductImage,
     Variant,
     images_for_colour,
+    product_url,
     storage_label,
+    variant_label,
 )
+from recommerce.catalog.search.engine import listings_version
 
 NAV_CACHE_KEY = "catalog:nav-categories"
 NAV_CACHE_SECONDS = 300
 
 
-def category_list_top() -> QuerySet[Category]:
-    """Return top-level categories with how many listings with offers each holds."""
-    return Category.objects.filter(parent__isnull=True).annotate(
-        listing_count=Count(
-            "device_models__variants__listing",
-            filter=Q(device_models__variants__listing__price_from__isnull=False),
+def category_list_top() -> list[Category]:
+    """Return top-level categories, each with ``listing_count``: its listings with offers.
+
+    The counts, read from the listings' own category column, are cached until listings
+    change (or a minute passes, where the cache is per process).
+    """
+    key = f"catalog:category-counts:{listings_version()}"
+    counts: dict[int, int] | None = cache.get(key)
+    if counts is None:
+        rows = (
+            Listing.objects.filter(price_from__isnull=False)
+            .values_list("category_id")
+            .annotate(n=Count("*"))
+            .order_by()
         )
-    )
+        counts = dict(rows)
+        cache.set(key, counts, 60)
+    categories = list(Category.objects.filter(parent__isnull=True))
+    for category in categories:
+        category.listing_count = counts.get(category.pk, 0)  # type: ignore[attr-defined]
+    return categories
 
 
 def category_list_nav() -> list[dict[str, str]]:
@@ -73,12 +88,42 @@ def variant_images(*, variant: Variant) -> list[ProductImage]:
     return images_for_colour(list(variant.device_model.images.all()), variant.colour)
 
 
-def variant_siblings(*, device_model: DeviceModel) -> list[Variant]:
-    """Return every variant of the device model, for the product page's selectors."""
-    siblings = list(Variant.objects.filter(device_model=device_model).select_related("listing"))
-    for sibling in siblings:
-        sibling.device_model = device_model  # their URLs need it; spare a query each
-    return siblings
+@dataclass(frozen=True, slots=True)
+class Sibling:
+    """A variant of the same model, as the product page's selectors need it."""
+
+    pk: int
+    storage_gb: int | None
+    ram_gb: int | None
+    colour: str
+    connectivity: str
+    keyboard_layout: str
+    price_from: int | None
+    model_slug: str
+
+    @property
+    def label(self) -> str:
+        return variant_label(self)
+
+    def get_absolute_url(self) -> str:
+        return product_url(self.model_slug, self.pk)
+
+
+def variant_siblings(*, device_model: DeviceModel) -> list[Sibling]:
+    """Return every variant of the device model (itself included), for the selectors.
+
+    Laptops can have a hundred variants (storage x memory x colour x keyboard), so plain
+    rows are read rather than model instances.
+    """
+    rows = (
+        Variant.objects.filter(device_model=device_model)
+        .order_by("storage_gb", "ram_gb", "colour", "id")
+        .values_list(
+            "id", "storage_gb", "ram_gb", "colour", "connectivity", "keyboard_layout",
+            "listing__price_from",
+        )
+    )  # fmt: skip
+    return [Sibling(*row, model_slug=device_model.slug) for row in rows]
 
 
 def listings_popular(*, limit: int = 8) -> list[Listing]:
@@ -113,13 +158,6 @@ VARIANT_ATTRIBUTES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
 )
 
 
-def _price_from(variant: Variant) -> int | None:
-    try:
-        return variant.listing.price_from
-    except ObjectDoesNotExist:
-        return None
-
-
 def variant_attributes(variant: Variant) -> list[tuple[str, str]]:
     """Return the variant's own attributes as (name, value) pairs for display."""
     return [
@@ -129,7 +167,7 @@ def variant_attributes(variant: Variant) -> list[tuple[str, str]]:
     ]
 
 
-def variant_option_groups(variant: Variant, siblings: list[Variant]) -> list[OptionGroup]:
+def variant_option_groups(variant: Variant, siblings: list[Sibling]) -> list[OptionGroup]:
     """Group the sibling variants by attribute, for one selector per attribute.
 
     Each value links to the sibling that keeps as many of the current choices as possible,
@@ -151,7 +189,7 @@ def variant_option_groups(variant: Variant, siblings: list[Variant]) -> list[Opt
                 key=lambda s: (
                     s.pk == variant.pk,
                     sum(getattr(s, a) == getattr(variant, a) for a in others),
-                    _price_from(s) is not None,
+                    s.price_from is not None,
                 ),
             )
             options.append(
@@ -159,7 +197,7 @@ def variant_option_groups(variant: Variant, siblings: list[Variant]) -> list[Opt
                     label=label(value),
                     url=target.get_absolute_url(),
                     selected=getattr(variant, attribute) == value,
-                    price_from=_price_from(target),
+                    price_from=target.price_from,
                 )
             )
         groups.append(OptionGroup(name=name, options=options))

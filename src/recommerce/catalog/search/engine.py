@@ -67,7 +67,8 @@ def listings_changed() -> None:
         cache.set(_VERSION_KEY, 2, timeout=None)
 
 
-def _listing_version() -> int:
+def listings_version() -> int:
+    """Return a number that changes whenever listings change (for cache keys)."""
     return int(cache.get_or_set(_VERSION_KEY, 1, timeout=None) or 1)
 
 
@@ -261,7 +262,7 @@ def search(query: SearchQuery) -> SearchResult:
     Raises SearchQueryError when the query names an unknown category or brand.
     """
     plan = _Plan(query)
-    key_source = repr((query.without_paging(), plan.terms, plan.backend.name, _listing_version()))
+    key_source = repr((query.without_paging(), plan.terms, plan.backend.name, listings_version()))
     cache_key = "catalog:facets:" + hashlib.sha256(key_source.encode()).hexdigest()
     cached = cache.get(cache_key)
     if cached is None:
