@@ -202,3 +202,34 @@ def variant_option_groups(variant: Variant, siblings: list[Sibling]) -> list[Opt
             )
         groups.append(OptionGroup(name=name, options=options))
     return groups
+
+
+@dataclass(frozen=True)
+class VariantPage:
+    """The catalog's part of a product page: pictures, option selectors, attributes."""
+
+    images: list[ProductImage]
+    options: list[OptionGroup]
+    attributes: list[tuple[str, str]]
+
+
+VARIANT_PAGE_SECONDS = 300
+
+
+def variant_page(*, variant: Variant) -> VariantPage:
+    """Return the catalog's part of the variant's product page.
+
+    It holds sibling prices, so it is cached until listings change (bounded to a few
+    minutes where the cache is per process).
+    """
+    key = f"catalog:variant-page:{variant.pk}:{listings_version()}"
+    page: VariantPage | None = cache.get(key)
+    if page is None:
+        siblings = variant_siblings(device_model=variant.device_model)
+        page = VariantPage(
+            images=variant_images(variant=variant),
+            options=variant_option_groups(variant, siblings),
+            attributes=variant_attributes(variant),
+        )
+        cache.set(key, page, VARIANT_PAGE_SECONDS)
+    return page

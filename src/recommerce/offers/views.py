@@ -32,17 +32,16 @@ def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpRespon
     chosen = request.GET.get("grade", "")
     selected = next((g for g in grades if g.grade == chosen), grades[0] if grades else None)
     by_grade = {g.grade: g for g in grades}
-    siblings = catalog_selectors.variant_siblings(device_model=variant.device_model)
+    catalog_part = catalog_selectors.variant_page(variant=variant)
     return render(
         request,
         "offers/product.html",
         {
             "variant": variant,
             "model": variant.device_model,
-            "siblings": siblings,
-            "variant_options": catalog_selectors.variant_option_groups(variant, siblings),
-            "variant_specs": catalog_selectors.variant_attributes(variant),
-            "images": catalog_selectors.variant_images(variant=variant),
+            "variant_options": catalog_part.options,
+            "variant_specs": catalog_part.attributes,
+            "images": catalog_part.images,
             "grades": grades,
             "grade_tabs": [
                 GradeTab(g.value, g.label, GRADE_DEFINITIONS[g], by_grade.get(g.value))
