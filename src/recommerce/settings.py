@@ -62,6 +62,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.headless",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
+    "django_countries",
     "recommerce.platform",
     "recommerce.privacy",
     "recommerce.accounts",
@@ -79,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "recommerce.platform.middleware.SecurityHeadersMiddleware",
@@ -186,7 +195,76 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Sign-up and password reset answer the same whether an address is known or not.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SIGNUP_FORM_CLASS = "recommerce.accounts.forms.SignupDetailsForm"
+ACCOUNT_ADAPTER = "recommerce.accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Recommerce: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+SOCIALACCOUNT_ADAPTER = "recommerce.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+# Social sign-ups see the same form as others, so the age declaration is never skipped.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, Any]] = {}
+if os.environ.get("GOOGLE_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APP": {
+            "client_id": os.environ["GOOGLE_CLIENT_ID"],
+            "secret": os.environ.get("GOOGLE_CLIENT_SECRET", ""),
+        },
+        "SCOPE": ["openid", "email", "profile"],
+    }
+if os.environ.get("APPLE_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["apple"] = {
+        "APPS": [
+            {
+                "client_id": os.environ["APPLE_CLIENT_ID"],
+                "secret": os.environ.get("APPLE_KEY_ID", ""),
+                "key": os.environ.get("APPLE_TEAM_ID", ""),
+                "settings": {"certificate_key": os.environ.get("APPLE_PRIVATE_KEY", "")},
+            }
+        ]
+    }
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Recommerce"
+HEADLESS_CLIENTS = ("app", "browser")
+HEADLESS_SERVE_SPECIFICATION = True
+# Age rules (AGE-1): how a country asks for age, and the thresholds.
+AGE_DECLARATION_BY_COUNTRY = {"FR": "birth_date", "US": "attestation"}
+AGE_DECLARATION_DEFAULT = "birth_date"
+AGE_MINIMUM_ACCOUNT = 13
+AGE_ADULT = 18
+
+# --- Email --------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Recommerce <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    # Without a mail server, messages are written as files under var/mail (the demo's inbox).
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -248,3 +326,17 @@ LOGGING = {
 # --- Catalog ------------------------------------------------------------------------------
 CATALOG_PAGE_SIZE = 24
 CATALOG_FACET_CACHE_SECONDS = int(os.environ.get("CATALOG_FACET_CACHE_SECONDS", "60"))
+
+# --- Encryption at rest -------------------------------------------------------------------
+# Comma-separated Fernet keys, newest first (older ones still decrypt, for rotation); without
+# them a key is made in var/ on first run. The blind-index key makes searchable hashes.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS")
+BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
+
+# --- Providers (external services) --------------------------------------------------------
+# Each provider has an offline sandbox (the default) and, where one exists, a real adapter.
+PROVIDERS = {
+    "vat_lookup": os.environ.get(
+        "PROVIDER_VAT_LOOKUP", "recommerce.accounts.providers.vat.SandboxVatLookup"
+    ),
+}

@@ -8,6 +8,10 @@ from recommerce.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("account/", include("allauth.urls")),
+    path("account/", include("recommerce.accounts.urls")),
+    path("staff/", include("recommerce.accounts.staff_urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("", include("recommerce.offers.urls")),
     path("", include("recommerce.catalog.urls")),
 ]

@@ -1,7 +1,24 @@
-from django.apps import AppConfig
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(using: str = "default", **kwargs: Any) -> None:
+    from django.contrib.auth.management import create_permissions
+
+    from recommerce.accounts.roles import roles_sync
+
+    # The roles use permissions of two apps; make sure both sets exist whatever the order.
+    for label in ("accounts", "privacy"):
+        create_permissions(apps.get_app_config(label), verbosity=0, using=using)
+    roles_sync()
 
 
 class AccountsConfig(AppConfig):
     name = "recommerce.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.roles")

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from recommerce.accounts.models import Seller, User
+from recommerce.accounts.models import (
+    Address,
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    Seller,
+    SellerApiKey,
+    SellerDocument,
+    SellerMembership,
+    User,
+)
 from recommerce.privacy import purposes
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 ACCOUNT_LIFETIME = Retention(days=3 * 365, starts="the account's last activity")
+WHILE_MEMBER = Retention(days=None, starts="the person leaves the company or seller")
+ACCOUNTING = Retention(days=10 * 365, starts="the end of the financial year")
 
 registry.register(
     User,
@@ -21,12 +33,46 @@ registry.register(
     ),
     personal(
         "full_name",
+        "title",
         category="user.identity.name",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT],
         retention=ACCOUNT_LIFETIME,
         erasure=Erasure.ANONYMISE,
-        export_label="Full name",
+        export_label="Name and title",
+    ),
+    personal(
+        "phone",
+        category="user.contact.phone",
+        subject="self",
+        purposes=[purposes.SERVICE_ACCOUNT, purposes.SERVICE_ORDERS],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Phone number",
+    ),
+    personal(
+        "country",
+        "language",
+        "notify_by_email",
+        "notify_by_sms",
+        category="user.preferences",
+        subject="self",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Country, language and message preferences",
+    ),
+    personal(
+        "birth_date",
+        "adult_attested_at",
+        "parental_authorisation_at",
+        "parental_authorisation_by",
+        category="user.identity.age",
+        subject="self",
+        purposes=[purposes.LEGAL_AGE],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Age declaration and parental authorisation",
     ),
     personal(
         "password",
@@ -58,7 +104,105 @@ registry.register(
 )
 
 registry.register(
+    Address,
+    personal(
+        "full_name",
+        "company_name",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "region",
+        "country",
+        "phone",
+        "user",
+        category="user.contact.address",
+        subject="user",
+        purposes=[purposes.SERVICE_ORDERS],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Address book",
+        recipients=["sellers (orders)", "carriers"],
+    ),
+    not_personal(
+        "id", "company", "kind", "is_default", "created_at", "updated_at", reason="book-keeping"
+    ),
+)
+
+registry.register(
+    Company,
+    not_personal(
+        "id",
+        "legal_name",
+        "country",
+        "vat_number",
+        "vat_verified_at",
+        "vat_registered_name",
+        "vat_check_reference",
+        "registration_number",
+        "created_at",
+        "updated_at",
+        reason="a company's identity and tax registration are business data",
+    ),
+)
+
+registry.register(
+    CompanyMembership,
+    personal(
+        "user",
+        "role",
+        "created_at",
+        category="user.employment.company",
+        subject="user",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=WHILE_MEMBER,
+        erasure=Erasure.DELETE,
+        export_label="Company you buy for",
+    ),
+    not_personal("id", "company", "updated_at", reason="book-keeping"),
+)
+
+registry.register(
+    CompanyInvitation,
+    personal(
+        "email",
+        "accepted_by",
+        category="user.contact.email",
+        subject="email",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=Retention(days=90, starts="the invitation's expiry"),
+        erasure=Erasure.DELETE,
+        export_label="Invitations to a company",
+    ),
+    not_personal(
+        "id",
+        "company",
+        "role",
+        "token_hash",
+        "invited_by",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+        "created_at",
+        "updated_at",
+        reason="the invitation's state; the inviter acted as company admin",
+    ),
+)
+
+registry.register(
     Seller,
+    personal(
+        "iban",
+        "account_holder",
+        category="user.financial.iban",
+        subject="seller's account holder",
+        purposes=[purposes.SERVICE_ACCOUNT, purposes.LEGAL_ACCOUNTING],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Payout bank account",
+        sensitive=True,
+        recipients=["payment provider (payouts)"],
+    ),
     not_personal(
         "id",
         "name",
@@ -68,6 +212,19 @@ registry.register(
         "city",
         "description",
         "status",
+        "vat_number",
+        "registration_number",
+        "return_line1",
+        "return_postal_code",
+        "return_city",
+        "return_country",
+        "warranty_months",
+        "return_days",
+        "iban_last4",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "rejection_reason",
         "rating_count",
         "rating_sum",
         "orders_shipped",
@@ -76,6 +233,66 @@ registry.register(
         "quality_bp",
         "created_at",
         "updated_at",
-        reason="a seller is a company; its public profile and track record are business data",
+        reason="a seller is a company; its profile, terms and track record are business data",
+    ),
+)
+
+registry.register(
+    SellerMembership,
+    personal(
+        "user",
+        "role",
+        "created_at",
+        category="user.employment.seller",
+        subject="user",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=WHILE_MEMBER,
+        erasure=Erasure.DELETE,
+        export_label="Seller accounts you work for",
+    ),
+    not_personal("id", "seller", "updated_at", reason="book-keeping"),
+)
+
+registry.register(
+    SellerDocument,
+    personal(
+        "file",
+        category="user.documents.company",
+        subject="seller's representatives",
+        purposes=[purposes.SERVICE_ACCOUNT, purposes.LEGAL_ACCOUNTING],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        sensitive=True,
+    ),
+    not_personal(
+        "id",
+        "seller",
+        "kind",
+        "token",
+        "extension",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "created_at",
+        "updated_at",
+        reason="the document's description",
+    ),
+)
+
+registry.register(
+    SellerApiKey,
+    not_personal(
+        "id",
+        "seller",
+        "name",
+        "prefix",
+        "key_hash",
+        "scopes",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+        "created_at",
+        "updated_at",
+        reason="a company's machine credential",
     ),
 )

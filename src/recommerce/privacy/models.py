@@ -1,1 +1,64 @@
-# The privacy core's own tables (requests, consent, disclosures) arrive with their features.
+"""The privacy core's own tables: the audit trail of personal-data changes and the log of
+staff access to people's data (SEC-1). Requests, consent and disclosures arrive with their
+features."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One change to a person's data: who did it, to whom, what, which fields (never values)."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64, blank=True)
+    fields = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class StaffAccess(models.Model):
+    """A staff member looked at a person's personal data (SEC-1); the DPO reads these."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    what = models.CharField(max_length=120)
+    path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "staff access log"
+        permissions = [("read_access_log", "Can read the staff access log")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} viewed {self.what} of {self.subject_id}"

@@ -51,4 +51,24 @@ LEGAL_ACCOUNTING = Purpose(
     "Keep accounting records and invoices",
 )
 
-ALL: tuple[Purpose, ...] = (SERVICE_ACCOUNT, SERVICE_ORDERS, SECURITY, LEGAL_ACCOUNTING)
+LEGAL_DATA_PROTECTION = Purpose(
+    "legal.data_protection",
+    Family.LEGAL,
+    LegalBasis.LEGAL_OBLIGATION,
+    "Answer data-protection requests and keep the records that show accountability",
+)
+LEGAL_AGE = Purpose(
+    "legal.age",
+    Family.LEGAL,
+    LegalBasis.LEGAL_OBLIGATION,
+    "Keep children off the platform and minors from buying or selling without authorisation",
+)
+
+ALL: tuple[Purpose, ...] = (
+    SERVICE_ACCOUNT,
+    SERVICE_ORDERS,
+    SECURITY,
+    LEGAL_ACCOUNTING,
+    LEGAL_DATA_PROTECTION,
+    LEGAL_AGE,
+)

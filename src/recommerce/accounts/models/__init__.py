@@ -1,0 +1,23 @@
+"""Models of accounts: people, companies (B2B) and sellers."""
+
+from recommerce.accounts.models.companies import Company, CompanyInvitation, CompanyMembership
+from recommerce.accounts.models.sellers import (
+    Seller,
+    SellerApiKey,
+    SellerDocument,
+    SellerMembership,
+)
+from recommerce.accounts.models.users import Address, User, UserManager
+
+__all__ = [
+    "Address",
+    "Company",
+    "CompanyInvitation",
+    "CompanyMembership",
+    "Seller",
+    "SellerApiKey",
+    "SellerDocument",
+    "SellerMembership",
+    "User",
+    "UserManager",
+]

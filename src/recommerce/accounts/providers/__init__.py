@@ -1,0 +1,1 @@
+"""Adapters to external services used by accounts (see ``recommerce.platform.providers``)."""

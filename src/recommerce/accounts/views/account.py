@@ -1,0 +1,121 @@
+"""My account: profile, address book and the age rules."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from recommerce.accounts import selectors
+from recommerce.accounts.age import AgeBand
+from recommerce.accounts.forms import AddressForm, ParentalAuthorisationForm, ProfileForm
+from recommerce.accounts.services import users as services
+from recommerce.accounts.services.users import ADDRESS_FIELDS, PROFILE_FIELDS
+from recommerce.accounts.views.common import AuthedRequest, form_errors_from
+
+
+@login_required
+def profile(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in PROFILE_FIELDS}
+        user.refresh_from_db()
+        try:
+            services.user_profile_update(user=user, actor=user, **changes)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+    band = services.user_age_band(user=user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "addresses": selectors.address_list_for(user=user),
+            "is_minor": band is AgeBand.MINOR,
+            "may_transact": services.user_may_transact(user=user),
+            "company_membership": selectors.company_membership_for(user=user),
+            "seller_membership": selectors.seller_membership_for(user=user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def address_edit(request: AuthedRequest, address_id: int | None = None) -> HttpResponse:
+    address = None
+    if address_id is not None:
+        address = selectors.address_get_for(user=request.user, address_id=address_id)
+        if address is None:
+            raise Http404("No such address in your address book.")
+    form = AddressForm(request.POST or None, instance=address)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ADDRESS_FIELDS}
+        try:
+            if address is None:
+                services.address_create(
+                    actor=request.user,
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    is_default=form.cleaned_data["is_default"],
+                    **data,
+                )
+            else:
+                address.refresh_from_db()
+                services.address_update(
+                    address=address,
+                    actor=request.user,
+                    is_default=form.cleaned_data["is_default"],
+                    **data,
+                )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "The address is saved.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/address_form.html",
+        {"form": form, "address": address},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def address_delete(request: AuthedRequest, address_id: int) -> HttpResponse:
+    address = selectors.address_get_for(user=request.user, address_id=address_id)
+    if address is None:
+        raise Http404("No such address in your address book.")
+    services.address_delete(address=address, actor=request.user)
+    messages.success(request, "The address is removed.")
+    return redirect("accounts:profile")
+
+
+@login_required
+def parental_authorisation(request: AuthedRequest) -> HttpResponse:
+    form = ParentalAuthorisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_parental_authorisation_record(
+                user=request.user,
+                actor=request.user,
+                guardian_name=form.cleaned_data["guardian_name"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "The parental authorisation is recorded.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/parental.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
