@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from recommerce.accounts.api import router as accounts_router
 from recommerce.catalog.api import router as catalog_router
 from recommerce.catalog.search import SearchQueryError
 from recommerce.offers.api import router as offers_router
@@ -13,11 +15,15 @@ from recommerce.offers.api import router as offers_router
 api = NinjaAPI(
     title="Recommerce API",
     version="1.0.0",
-    description="Catalog, offers and search of the Recommerce marketplace.",
+    description=(
+        "Catalog, offers and search of the Recommerce marketplace; people's accounts, "
+        "companies and seller files; sellers' offers with an API key."
+    ),
     urls_namespace="api-v1",
 )
 api.add_router("/", catalog_router)
 api.add_router("/", offers_router)
+api.add_router("/", accounts_router)
 
 
 @api.exception_handler(SearchQueryError)
@@ -33,3 +39,22 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
         {"loc": list(e.get("loc", [])), "msg": e.get("msg", "Invalid value.")} for e in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused_by_a_rule(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """Answer a service's refusal with 400 and its messages, per field where it has one."""
+    if hasattr(exc, "error_dict"):
+        detail = [
+            {"loc": ["body", field], "msg": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        detail = [{"loc": ["body"], "msg": message} for message in exc.messages]
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(PermissionError)
+def not_allowed(request: HttpRequest, exc: PermissionError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)

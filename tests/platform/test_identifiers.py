@@ -89,10 +89,10 @@ def test_vat_number_splits_prefix_and_local_part():
             "FR4030326504 has the wrong number of characters for a VAT number from France.",
         ),
         (
-            "EL12345678",
+            "EL1234567890",
             None,
             "invalid_length",
-            "EL12345678 has the wrong number of characters for a VAT number from Greece.",
+            "EL1234567890 has the wrong number of characters for a VAT number from Greece.",
         ),
         (
             "FRIO334175221",
@@ -177,9 +177,7 @@ def test_siren_and_siret_refusals(call, typed, code, message):
 
 def test_french_company_registration_is_a_siren_or_a_siret():
     assert identifiers.company_registration("404 833 048", country="fr") == "404833048"
-    assert identifiers.company_registration("732 829 320 00074", country="FR") == (
-        "73282932000074"
-    )
+    assert identifiers.company_registration("732 829 320 00074", country="FR") == ("73282932000074")
     assert _refusal(identifiers.company_registration, "4048330481", country="FR") == (
         "invalid_length",
         [
@@ -284,7 +282,7 @@ def test_iban_is_compact_and_displayed_in_fours(typed, compact, shown):
         ),
         (
             # Right length and check digits, but Belgian accounts are digits only.
-            "BE40A35411161155",
+            "BE94A35411161155",
             "invalid_format",
             "This IBAN does not have the format of an account in Belgium.",
         ),
@@ -330,18 +328,25 @@ def test_phone_number_is_e164(typed, region, e164):
         ),
         ("hello", "FR", "not_a_number", "hello is not a phone number."),
         ("06", "FR", "too_short", "06 is too short to be a phone number."),
-        ("0612345678901234", "FR", "too_long", "0612345678901234 is too long to be a phone number."),
+        (
+            "0612345678901234",
+            "FR",
+            "too_long",
+            "0612345678901234 is too long to be a phone number.",
+        ),
         (
             "+999 1234567",
             None,
             "unknown_country",
             "+999 1234567 does not start with a known country calling code.",
         ),
+        ("+44 1234 5678", None, "too_short", "+44 1234 5678 lacks its area code."),
         (
-            "01 23 45 67 8",
-            "FR",
+            # Norwegian numbers have 5 or 8 digits.
+            "+47 22 22 22",
+            None,
             "invalid_length",
-            "01 23 45 67 8 has the wrong number of digits for a phone number in France.",
+            "+47 22 22 22 has the wrong number of digits for a phone number in Norway.",
         ),
         (
             "+33 0 12 34 56 78",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from recommerce.accounts.api_auth import SellerKey
+from recommerce.accounts.models import SellerApiKey
 from recommerce.catalog import selectors as catalog_selectors
-from recommerce.offers import selectors
+from recommerce.offers import selectors, services
 from recommerce.offers.models import Offer
 from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem
 
@@ -155,3 +157,52 @@ def list_offers(request: HttpRequest, params: Query[OfferListParams]) -> list[di
             raise HttpError(404, "No seller with this slug.")
     offers = selectors.offer_list(variant_id=params.variant, seller=seller)[:200]
     return [offer_payload(o) for o in offers]
+
+
+class SellerOfferIn(Schema):
+    variant_id: int
+    grade: str
+    price: int
+    currency: str = "EUR"
+    stock: int
+    warranty_months: int = 12
+    battery_health_min_pct: int = 80
+    dispatch_days: int = 1
+
+
+@router.get(
+    "/seller/offers",
+    auth=SellerKey(SellerApiKey.Scope.OFFERS_READ),
+    response={200: list[OfferSchema], 401: Problem, 403: Problem},
+    summary="The key's seller's own offers",
+)
+def seller_offers(request: HttpRequest) -> list[dict[str, object]]:
+    key = getattr(request, "auth", None)
+    assert isinstance(key, SellerApiKey)
+    return [offer_payload(o) for o in selectors.offer_list(seller=key.seller)]
+
+
+@router.post(
+    "/seller/offers",
+    auth=SellerKey(SellerApiKey.Scope.OFFERS_WRITE),
+    response={201: OfferSchema, **BAD_INPUT, 401: Problem, 403: Problem, **NOT_FOUND},
+    summary="Publish an offer (an approved seller only)",
+)
+def seller_offer_create(request: HttpRequest, payload: SellerOfferIn) -> Status[dict[str, object]]:
+    key = getattr(request, "auth", None)
+    assert isinstance(key, SellerApiKey)
+    variant = catalog_selectors.variant_get(variant_id=payload.variant_id)
+    if variant is None:
+        raise HttpError(404, "No such product variant.")
+    offer = services.offer_create(
+        seller=key.seller,
+        variant=variant,
+        grade=payload.grade,
+        price_minor=payload.price,
+        stock=payload.stock,
+        warranty_months=payload.warranty_months,
+        battery_health_min_pct=payload.battery_health_min_pct,
+        dispatch_days=payload.dispatch_days,
+        currency=payload.currency,
+    )
+    return Status(201, offer_payload(offer))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from recommerce.accounts.models import Seller
@@ -22,7 +23,7 @@ def candidate_from_offer(offer: Offer) -> Candidate:
         stock=offer.stock,
         seller_quality_bp=offer.seller.quality_bp,
         dispatch_days=offer.dispatch_days,
-        is_active=offer.is_active,
+        is_active=offer.is_active and offer.seller.status == Seller.Status.ACTIVE,
     )
 
 
@@ -55,7 +56,13 @@ def offer_create(
     dispatch_days: int = 1,
     currency: str = "EUR",
 ) -> Offer:
-    """Publish a seller's offer; raises ValidationError on a rule it breaks."""
+    """Publish a seller's offer; raises ValidationError on a rule it breaks.
+
+    Only an approved (active) seller publishes: a file still in onboarding or suspended
+    cannot put offers on the storefront.
+    """
+    if seller.status != Seller.Status.ACTIVE:
+        raise ValidationError("Your seller account must be approved before you can publish offers.")
     offer = Offer(
         seller=seller,
         variant=variant,

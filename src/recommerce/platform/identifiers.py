@@ -458,6 +458,8 @@ def phone_number(value: str, *, region: str | None = None) -> str:
     if not phonenumbers.is_valid_number(parsed):
         where = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
         known = where in phonenumbers.SUPPORTED_REGIONS
+        if reason == reasons.IS_POSSIBLE_LOCAL_ONLY:
+            _fail(_("%(value)s lacks its area code."), "too_short", value=text)
         if reason == reasons.INVALID_LENGTH and known:
             _fail(
                 _("%(value)s has the wrong number of digits for a phone number in %(country)s."),

@@ -12,13 +12,15 @@ reference, proof that the check was made) only when the requester's own VAT numb
 
 Sandbox magic values, read from the last three digits of the number (letters ignored):
 
-==================  ==========================================  =====================
-last digits         answer                                      example
-==================  ==========================================  =====================
-``000``             not registered (``valid=False``)            ``FR22303276000``
-``999``             ``ProviderUnavailable``, ``MS_UNAVAILABLE``  ``FR68303268999``
-anything else       registered, with a made-up name and address  ``FR40303265045``
-==================  ==========================================  =====================
+=============  ===============================================  =================
+last digits    answer                                           example
+=============  ===============================================  =================
+``000``        not registered (``valid=False``)                 ``FR22303276000``
+``999``        ``ProviderUnavailable``, code ``MS_UNAVAILABLE``  ``FR68303268999``
+anything else  registered, with a made-up name and address      ``FR40303265045``
+=============  ===============================================  =================
+
+The German examples ``DE136707000`` and ``DE136697999`` work the same way.
 
 Also in the sandbox: a number whose check digits are wrong is not registered; a prefix
 passed in ``SandboxVatLookup(unavailable=["IT"])`` answers ``ProviderUnavailable`` as if
@@ -241,7 +243,11 @@ _UNDISCLOSED = {"", "---"}
 
 
 class ViesRestVatLookup:
-    """Ask the European Commission's VIES REST API (``POST /check-vat-number``)."""
+    """Ask the European Commission's VIES REST API (``POST /check-vat-number``).
+
+    Each call discloses the number checked (and the requester's) to the Commission and the
+    member state; recording that disclosure is for the caller until privacy's log exists.
+    """
 
     DEFAULT_BASE_URL = "https://ec.europa.eu/taxation_customs/vies/rest-api"
 
@@ -328,10 +334,13 @@ def _disclosed(value: object) -> str:
 
 
 def _timestamp(value: object) -> dt.datetime:
+    text = str(value or "")
+    # fromisoformat reads a date-only answer ("2024-05-06+02:00") as 02:00 on that day.
+    if "T" not in text:
+        return clock.now()
     try:
-        moment = dt.datetime.fromisoformat(str(value))
+        moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        # A missing or date-only answer ("2024-05-06+02:00"): the call was just made.
         return clock.now()
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
