@@ -53,7 +53,7 @@ def demo() -> int:
     env = {**os.environ, "DEBUG": "1"}
     web = subprocess.Popen(_serve_command(host, port, "2"), env=env)  # noqa: S603
     worker = subprocess.Popen([sys.executable, "-m", "recommerce.cli", "worker"], env=env)
-    from recommerce.demo.seed import DEMO_LOGINS
+    from recommerce.demo.people import DEMO_LOGINS
 
     print(f"\nRecommerce is running at http://{host}:{port}/\n")
     print("Demo logins (email / password):")

@@ -27,7 +27,7 @@ from recommerce.catalog.models import (
     Variant,
 )
 from recommerce.catalog.search import SearchQuery, search
-from recommerce.demo.seed import DEMO_LOGINS
+from recommerce.demo.people import DEMO_LOGINS, STAFF_ROLES
 from recommerce.offers.models import Offer
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def counts() -> dict[str, int]:
 def test_demo_size_counts():
     assert counts() == {
         "models": 451, "variants": 2231, "offers": counts()["offers"], "sellers": 30,
-        "users": 3, "images": 779,
+        "users": len(DEMO_LOGINS), "images": 779,
     }  # fmt: skip
     assert counts()["offers"] >= 3000
     assert set(Category.objects.values_list("slug", flat=True)) == CATEGORY_SLUGS
@@ -210,15 +210,23 @@ def test_sellers_have_a_varied_record_and_a_computed_quality():
     assert Seller.objects.get(name="Revivo Tech").offers.exists()
 
 
-def test_demo_users_can_sign_in():
+def test_demo_users_can_sign_in_with_their_roles():
     for role, email, password in DEMO_LOGINS:
         user = authenticate(email=email, password=password)
         assert user is not None and user.email == email
-        assert (user.is_staff, user.is_superuser) == (
-            (True, True) if role == "admin" else (False, False)
-        )
+        assert user.emailaddress_set.get().verified
+        assert (user.is_staff, user.is_superuser) == (role in STAFF_ROLES, role == "admin")
+        groups = [STAFF_ROLES[role]] if role in STAFF_ROLES else []
+        assert list(user.groups.values_list("name", flat=True)) == groups
     assert authenticate(email="admin@recommerce.test", password="wrong-password") is None
-    assert [role for role, _, _ in DEMO_LOGINS] == ["admin", "buyer", "seller"]
+    assert [role for role, _, _ in DEMO_LOGINS] == [
+        "admin", "buyer", "business", "seller", "support", "fraud", "finance", "dpo"
+    ]  # fmt: skip
+    seller_login = User.objects.get(email="seller@recommerce.test")
+    assert seller_login.seller_memberships.get().seller.name == "Revivo Tech"
+    business = User.objects.get(email="business@recommerce.test")
+    company = business.company_memberships.get().company
+    assert (company.vat_number, company.vat_verified_at is not None) == ("FR40303265045", True)
 
 
 def test_pictures_are_safe_svg_drawings_in_storage():

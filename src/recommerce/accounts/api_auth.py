@@ -9,21 +9,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 from django.http import HttpRequest
 from ninja.errors import HttpError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from recommerce.accounts.models import SellerApiKey
 from recommerce.accounts.services.api_keys import seller_api_key_authenticate
 
 
-class UserSessionToken(XSessionTokenAuth):  # type: ignore[misc]  # (untyped base)
-    def __call__(self, request: HttpRequest) -> Any:
-        user = super().__call__(request)
-        if user is not None:
-            request.user = user
-        return user
+class UserSessionToken(APIKeyHeader):
+    """The session token of allauth's app API, in the ``X-Session-Token`` header."""
+
+    param_name = "X-Session-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        found = authenticate_by_x_session_token(key) if key else None
+        if found is None:
+            return None
+        request.user = found[0]
+        return found[0]
 
 
 class SellerKey(HttpBearer):

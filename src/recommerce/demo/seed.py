@@ -15,31 +15,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.text import slugify
 from tqdm import tqdm
 
-from recommerce.accounts.models import Seller, User
+from recommerce.accounts.models import Seller
 from recommerce.catalog import services as catalog_services
 from recommerce.catalog.models import Brand, Category, DeviceModel, Listing
 from recommerce.demo.catalog import Options, VariantPlan, models_create, variant_count
 from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
 from recommerce.demo.offers import SellerPools, SellerRef, variant_offers
+from recommerce.demo.people import demo_people_create
 from recommerce.demo.sellers import SellerProfile, seller_profiles
 from recommerce.offers import services as offer_services
 from recommerce.offers.models import Offer
 
-# role, email, password: printed by ``recommerce demo``; public by design, demo data only.
-DEMO_LOGINS: list[tuple[str, str, str]] = [
-    ("admin", "admin@recommerce.test", "Orchid-Admin-Demo-25"),
-    ("buyer", "buyer@recommerce.test", "Orchid-Buyer-Demo-25"),
-    ("seller", "seller@recommerce.test", "Orchid-Seller-Demo-25"),
-]
-DEMO_NAMES = {"admin": "Alex Martin", "buyer": "Camille Durand", "seller": "Jonas Becker"}
-# The company the demo seller login works for, once users can be linked to sellers.
-DEMO_SELLER_NAME = "Revivo Tech"
 DEFAULT_SEED = 2025
 OFFER_BATCH = 5000
 
@@ -126,7 +117,7 @@ def dataset_seed(
         with _step(report, "offers"):
             offer_count = offers_create(variants, sellers, plan, rng, progress=progress)
         with _step(report, "users"):
-            users = demo_users_create()
+            users = demo_people_create()
         with _step(report, "listings"):
             catalog_services.listings_rebuild()
         with _step(report, "markets"):
@@ -191,21 +182,6 @@ def offers_create(
             bar.update(1)
         Offer.objects.bulk_create(batch)
     return count + len(batch)
-
-
-def demo_users_create() -> int:
-    """Create the demo logins that do not exist yet; return how many were created."""
-    created = 0
-    for role, email, password in DEMO_LOGINS:
-        if User.objects.filter(email=email).exists():
-            continue
-        validate_password(password, User(email=email, full_name=DEMO_NAMES[role]))
-        staff = role == "admin"
-        User.objects.create_user(
-            email, password, full_name=DEMO_NAMES[role], is_staff=staff, is_superuser=staff
-        )
-        created += 1
-    return created
 
 
 @contextmanager

@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from recommerce.accounts.models import Company, CompanyInvitation, CompanyMembership, User
 from recommerce.platform import clock, identifiers
-from recommerce.platform.providers import ProviderUnavailable, get_provider
+from recommerce.accounts.providers.vat import VIES_PREFIXES, get_vat_lookup
+from recommerce.platform.providers import ProviderUnavailable
 from recommerce.privacy.services import audit_event_record
 
 INVITATION_DAYS = 14
@@ -57,8 +58,10 @@ def company_vat_verify(*, company: Company) -> Company:
     if not company.vat_number:
         return company
     number = identifiers.vat_number(company.vat_number)
+    if number.prefix not in VIES_PREFIXES:
+        return company  # outside the EU register (GB, CH): checked by format only
     try:
-        result = get_provider("vat_lookup").check(number)
+        result = get_vat_lookup().check(number)
     except ProviderUnavailable:
         return company
     if not result.valid:

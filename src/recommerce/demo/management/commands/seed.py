@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from recommerce.demo.people import DEMO_LOGINS, demo_people_create
 from recommerce.demo.seed import (
     DEFAULT_SEED,
-    DEMO_LOGINS,
     SIZES,
     SeedReport,
     catalog_model_count,
@@ -46,6 +46,7 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         existing = catalog_model_count()
         if existing and options["if_empty"]:
+            demo_people_create()  # logins added since the data was made
             if verbosity:
                 self.stdout.write(
                     f"The catalog already has {existing:,} device models; keeping the data."
