@@ -62,13 +62,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "allauth.headless",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.google",
-    "allauth.socialaccount.providers.apple",
     "django_countries",
     "recommerce.platform",
     "recommerce.privacy",
@@ -76,6 +69,14 @@ INSTALLED_APPS = [
     "recommerce.catalog",
     "recommerce.offers",
     "recommerce.demo",
+    # After the project's apps, so accounts' templates restyle allauth's pages.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.headless",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
 ]
 
 MIDDLEWARE = [

@@ -18,5 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # Never private/: seller documents go only through their access-checked view.
+        re_path(
+            r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        ),
     ]

@@ -19,6 +19,10 @@ from recommerce.platform.providers import ProviderUnavailable
 from recommerce.privacy.services import audit_event_record
 
 INVITATION_DAYS = 14
+INVALID_INVITATION = (
+    "This invitation is not valid for your account: it may have expired or been used. "
+    "Sign in with the address it was sent to, or ask for a new one."
+)
 
 
 def _require_admin(company: Company, actor: User) -> None:
@@ -189,12 +193,13 @@ def company_invitation_create(
     return IssuedInvitation(invitation=invitation, token=token)
 
 
-def company_invitation_find(*, token: str) -> CompanyInvitation | None:
-    """Return the open invitation behind ``token`` (not accepted, revoked or expired)."""
+def company_invitation_find(*, token: str, email: str) -> CompanyInvitation | None:
+    """Return the open invitation behind ``token`` sent to ``email``, else None."""
     return (
         CompanyInvitation.objects.select_related("company")
         .filter(
             token_hash=_token_hash(token),
+            email=email.strip().lower(),
             accepted_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=clock.now(),
@@ -206,13 +211,11 @@ def company_invitation_find(*, token: str) -> CompanyInvitation | None:
 @transaction.atomic
 def company_invitation_accept(*, token: str, user: User) -> CompanyMembership:
     """Join the company as the invited role; the signed-in email must be the invited one."""
-    invitation = company_invitation_find(token=token)
+    invitation = company_invitation_find(token=token, email=user.email)
     if invitation is None:
-        raise ValidationError("This invitation is no longer valid. Ask for a new one.")
-    if invitation.email != user.email.lower():
-        raise ValidationError(
-            f"This invitation was sent to another address. Sign in as {invitation.email}."
-        )
+        # The same answer for a wrong address as for a dead link: a forwarded link tells
+        # its holder nothing about the company or the person invited.
+        raise ValidationError(INVALID_INVITATION)
     try:
         with transaction.atomic():
             membership = CompanyMembership.objects.create(

@@ -73,7 +73,7 @@ def company_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
-    invitation = services.company_invitation_find(token=token)
+    invitation = services.company_invitation_find(token=token, email=request.user.email)
     error = ""
     if request.method == "POST":
         try:

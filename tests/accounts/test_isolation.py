@@ -1,0 +1,363 @@
+"""SEC-2: nobody reaches another's objects (reliability.md, "IDOR / BOLA").
+
+Every URL of the project that takes an object identifier is requested by every actor who is
+not the object's owner (anonymous, another buyer, another seller, another company's admin,
+staff without the permission), with each method it accepts. Each answer must be a refusal
+(login redirect, 401, 403, 404) that shows none of the victims' distinctive values
+("canaries"), and nothing of the victims' may change. The owners are the positive control.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from recommerce.accounts import roles
+from recommerce.accounts.models import (
+    Address,
+    CompanyInvitation,
+    CompanyMembership,
+    Seller,
+    SellerApiKey,
+    SellerDocument,
+    SellerMembership,
+    User,
+)
+from recommerce.accounts.services import companies, sellers, users
+from recommerce.accounts.services.api_keys import seller_api_key_issue
+from recommerce.privacy.encryption.masking import MASK_CHARACTER
+from recommerce.privacy.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+A_NAME, A_EMAIL, A_PHONE = "Zebulon Quixwhistle", "zebulon.quix@example.test", "+33647291853"
+A_STREET, C1_STREET = "17 Rue des Canaris Bleus", "9 Impasse du Narval"
+C1_NAME, C1_ADMIN_NAME = "Pangolin Logistique SARL", "Clementine Okonkwo-Barrat"
+INVITEE_EMAIL = "ines.invitee-q7@example.test"
+S1_NAME, S1_HOLDER, S1_IBAN = "Quokka Refurb Atelier", "Ottoline Vanderquist", "FR76300060000112"
+S1_IBAN += "34567890189"
+S3_NAME, S3_HOLDER, S3_IBAN = "Axolotl Phones Lab", "Barnaby Fitzwarren", "DE89370400440532013000"
+RETURN_STREET = "3 Quai des Quokkas"
+
+ATTACKERS = ("anonymous", "buyer B", "seller S2 owner", "company C2 admin", "finance staff")
+ACTOR_ATTR = dict(zip(ATTACKERS[1:], ("b", "s2_owner", "c2_admin", "finance"), strict=True))
+ADDRESS_FORM = {"kind": "delivery", "full_name": "Mallory", "line1": "1 Mallory Street"}
+ADDRESS_FORM |= {"postal_code": "75001", "city": "Paris", "country": "FR", "is_default": "on"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An object URL: its argument, (victim object, its owner) pairs, methods, a body."""
+
+    kwarg: str
+    targets: tuple[tuple[str, str | None], ...]
+    methods: tuple[str, ...]
+    data: dict[str, Any] = field(default_factory=dict)
+    refuses_with_400: bool = False  # accepting an invitation may answer "not yours" (400)
+
+
+ADDRESSES = (("a_home", "a"), ("c1_address", "c1_admin"))
+MATRIX: dict[str, Entry] = {
+    "accounts:address_edit": Entry("address_id", ADDRESSES, ("GET", "POST"), ADDRESS_FORM),
+    "accounts:address_delete": Entry("address_id", ADDRESSES, ("POST",)),
+    "accounts:invitation": Entry("token", (("invitation", "invitee"),), ("GET", "POST"), {}, True),
+    "accounts:seller_document": Entry("token", (("doc_token", "s1_owner"),), ("GET", "POST")),
+    "accounts:api_key_revoke": Entry("key_id", (("key_id", "s1_owner"),), ("POST",)),
+    "staff:person": Entry("user_id", (("a_id", "cs"),), ("GET", "POST")),
+    "staff:seller_review": Entry(
+        "seller_id", (("s3_id", "admin_staff"),), ("GET", "POST"), {"reason": "Mallory says no"}
+    ),
+    "api-v1:address_update": Entry("address_id", ADDRESSES, ("PATCH",), {"line1": "1 Mallory St"}),
+    "api-v1:address_delete": Entry("address_id", ADDRESSES, ("DELETE",)),
+    "api-v1:company_join": Entry("token", (("invitation", "invitee"),), ("POST",), {}, True),
+    # Uploads under MEDIA_ROOT, served by Django when SERVE_MEDIA is on; no owner page.
+    "media": Entry("path", (("doc_path", None),), ("GET",)),
+}
+# Object URLs with no personal data: the public catalog and offers.
+PUBLIC = {"api-v1:product_detail"}
+SKIPPED_NAMESPACES = {"admin", "headless", "catalog", "offers"}
+
+# --- the world ------------------------------------------------------------------------------
+
+
+def _person(email: str, **extra: Any) -> User:
+    user = User.objects.create_user(email, None, **extra)  # no password: no hashing cost
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def _staff(email: str, role: str) -> User:
+    user = _person(email, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def _address(actor: User, street: str, kind: str = "delivery", **owner: Any) -> Address:
+    return users.address_create(
+        actor=actor, kind=kind, full_name=A_NAME if "user" in owner else C1_ADMIN_NAME,
+        line1=street, postal_code="75011", city="Paris", country="FR", phone=A_PHONE, **owner,
+    )  # fmt: skip
+
+
+def _submitted_seller(owner: User, name: str, holder: str, iban: str) -> Seller:
+    seller = sellers.seller_onboarding_start(
+        user=owner, name=name, legal_name=f"{name} SAS", country="FR"
+    )
+    sellers.seller_onboarding_update(
+        seller=seller, actor=owner, vat_number="FR40303265045", registration_number="303265045",
+        return_line1=RETURN_STREET, return_postal_code="69002", return_city="Lyon",
+        return_country="FR",
+    )  # fmt: skip
+    sellers.seller_bank_account_set(seller=seller, actor=owner, iban=iban, account_holder=holder)
+    pdf = SimpleUploadedFile("extract.pdf", b"%PDF-1.4\n% " + name.encode() + b"\n%%EOF\n")
+    sellers.seller_document_add(seller=seller, actor=owner, kind="registration", upload=pdf)
+    return sellers.seller_submit(seller=seller, actor=owner)
+
+
+@pytest.fixture
+def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+    settings.MEDIA_ROOT = tmp_path
+    for pattern, key, _ in _walk(get_resolver().url_patterns):
+        if key == "media":  # its document_root was bound at import: point it here too
+            monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
+    w = SimpleNamespace()
+    w.a = _person(A_EMAIL, full_name=A_NAME, phone=A_PHONE)
+    w.a_home = _address(w.a, A_STREET, user=w.a)
+    _address(w.a, "4 Allee des Lamantins", kind="billing", user=w.a)
+    w.b = _person("bob.other@example.test", full_name="Bob Other")
+    w.c1_admin = _person("c1.admin@example.test", full_name=C1_ADMIN_NAME)
+    c1 = companies.company_create(owner=w.c1_admin, legal_name=C1_NAME, country="FR")
+    w.c1_buyer = _person("c1.buyer@example.test", full_name="Cyril Buyer")
+    joined = companies.company_invitation_create(
+        company=c1, actor=w.c1_admin, email=w.c1_buyer.email, role="buyer"
+    )
+    companies.company_invitation_accept(token=joined.token, user=w.c1_buyer)
+    w.c1_address = _address(w.c1_admin, C1_STREET, company=c1)
+    w.invitee = _person(INVITEE_EMAIL)
+    w.invitation = companies.company_invitation_create(
+        company=c1, actor=w.c1_admin, email=INVITEE_EMAIL, role="buyer"
+    ).token
+    w.c2_admin = _person("c2.admin@example.test", full_name="Tess Tapir")
+    companies.company_create(owner=w.c2_admin, legal_name="Tapir Trading SARL", country="FR")
+    w.admin_staff = _staff("admin.staff@example.test", roles.ADMIN)
+    w.s1_owner = _person("s1.owner@example.test", full_name="Sam Owner")
+    s1 = _submitted_seller(w.s1_owner, S1_NAME, S1_HOLDER, S1_IBAN)
+    sellers.seller_approve(seller=s1, staff=w.admin_staff)  # API keys show to ACTIVE sellers
+    issued = seller_api_key_issue(seller=s1, actor=w.s1_owner, name="Sync", scopes=["offers:read"])
+    w.key = issued.key
+    w.doc = s1.documents.get()
+    w.s2_owner = _person("s2.owner@example.test", full_name="Wanda Wombat")
+    sellers.seller_onboarding_start(
+        user=w.s2_owner, name="Wombat Devices", legal_name="Wombat SAS", country="FR"
+    )
+    w.s3 = _submitted_seller(_person("s3.owner@example.test"), S3_NAME, S3_HOLDER, S3_IBAN)
+    w.finance = _staff("finance.staff@example.test", roles.FINANCE)
+    w.cs = _staff("cs.staff@example.test", roles.CUSTOMER_SERVICE)
+    w.ids = {
+        "a_home": w.a_home.pk, "c1_address": w.c1_address.pk, "invitation": w.invitation,
+        "doc_token": w.doc.token, "key_id": w.key.pk, "a_id": w.a.pk, "s3_id": w.s3.pk,
+        "doc_path": w.doc.file.name,
+    }  # fmt: skip
+    w.canaries = [
+        A_NAME, A_EMAIL, A_PHONE, A_STREET, C1_STREET, C1_NAME, C1_ADMIN_NAME, INVITEE_EMAIL,
+        S1_NAME, S1_HOLDER, S3_NAME, S3_HOLDER, RETURN_STREET, w.doc.token, w.invitation,
+        f"rk_{w.key.prefix}", MASK_CHARACTER + S1_IBAN[-4:], MASK_CHARACTER + S3_IBAN[-4:],
+    ]  # fmt: skip
+    return w
+
+
+def _user(w: SimpleNamespace, actor: str) -> User | None:
+    return getattr(w, ACTOR_ATTR[actor]) if actor in ACTOR_ATTR else None
+
+
+def _client(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _snapshot(w: SimpleNamespace) -> dict[str, list[dict[str, Any]]]:
+    """Every row an attacker might change, with every field."""
+    models = (Address, Seller, SellerApiKey, SellerDocument, SellerMembership)
+    rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
+    rows["CompanyMembership"] = list(CompanyMembership.objects.order_by("pk").values())
+    rows["CompanyInvitation"] = list(CompanyInvitation.objects.order_by("pk").values())
+    rows["User"] = list(User.objects.order_by("pk").values(*[f.attname for f in User._meta.fields]))
+    documents = SellerDocument.objects.order_by("pk")
+    rows["on disk"] = [{"file": d.file.storage.exists(d.file.name)} for d in documents]
+    return rows
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+def _walk(patterns: list[Any], prefix: str = "", ns: tuple[str, ...] = ()) -> Any:
+    """Yield (pattern, key, route) for every URL pattern; key is its full name (or route)."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = (*ns, p.namespace) if p.namespace else ns
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            key = ":".join((*ns, p.name or route))
+            yield p, "media" if route.startswith("^media/") else key, route
+
+
+def _skipped(pattern: URLPattern, key: str) -> bool:
+    module = getattr(pattern.callback, "__module__", "") or ""
+    return module.startswith("allauth") or key.split(":")[0] in SKIPPED_NAMESPACES
+
+
+def _object_keys() -> set[str]:
+    found = set()
+    for pattern, key, _ in _walk(get_resolver().url_patterns):
+        if pattern.pattern.regex.groups and not _skipped(pattern, key) and key not in PUBLIC:
+            found.add(key)
+    return found
+
+
+def _url(w: SimpleNamespace, key: str, entry: Entry, target: str) -> str:
+    if key == "media":
+        return f"/media/{w.ids[target]}"
+    return reverse(key, kwargs={entry.kwarg: w.ids[target]})
+
+
+def _cells(w: SimpleNamespace) -> list[tuple[str, Entry, str, str, str | None]]:
+    """(key, entry, method, url, owner attribute) of every object URL in this project."""
+    present = _object_keys()
+    return [
+        (key, entry, method, _url(w, key, entry, target), owner)
+        for key, entry in MATRIX.items()
+        if key in present
+        for target, owner in entry.targets
+        for method in entry.methods
+    ]
+
+
+def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> tuple[Any, str]:
+    if url.startswith("/api/"):
+        response = client.generic(method, url, json.dumps(data), content_type="application/json")
+    elif method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, data)
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    body = raw.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("application/json") and body:
+        body += json.dumps(json.loads(body), ensure_ascii=False)  # undo \u escapes
+    return response, body
+
+
+def _refusal_problem(
+    w: SimpleNamespace, actor: str, entry: Entry, url: str, response: Any, body: str
+) -> str:
+    """Return what is wrong with an attacker's answer, or "" for a clean refusal."""
+    leaked = [c for c in w.canaries if c in body and c not in url]
+    if leaked:
+        return f"{response.status_code} showing {leaked}"
+    status, login = response.status_code, reverse("account_login")
+    if actor == "anonymous":
+        ok = status in (401, 403, 404) or (status == 302 and response["Location"].startswith(login))
+    else:
+        ok = status in (403, 404) or (status == 400 and entry.refuses_with_400)
+    return "" if ok else f"answered {status}, not a refusal"
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+def test_p_sec_2_every_object_url_is_in_the_matrix():
+    unknown = _object_keys() - MATRIX.keys()
+    assert not unknown, f"Object URLs the SEC-2 matrix cannot fill; add them to MATRIX: {unknown}"
+    stale = MATRIX.keys() - _object_keys() - {"media"}
+    assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
+
+
+def test_p_sec_2_no_actor_reaches_or_changes_anothers_objects(world):
+    clients = {actor: _client(_user(world, actor)) for actor in ATTACKERS}
+    before, last_event = _snapshot(world), AuditEvent.objects.order_by("-pk").first()
+    failures, sent, judged = [], 0, 0
+    cells = _cells(world)
+    for key, entry, method, url, _ in cells:
+        for actor in ATTACKERS:
+            response, body = _send(clients[actor], method, url, entry.data)
+            sent += 1
+            judged += 1
+            problem = _refusal_problem(world, actor, entry, url, response, body)
+            if problem:
+                failures.append(f"{actor:17} {method:6} {url} [{key}]: {problem}")
+    floor = sum(len(e.targets) * len(e.methods) for k, e in MATRIX.items() if k in _object_keys())
+    floor *= len(ATTACKERS)
+    print(f"\nSEC-2 matrix: {len(cells)} (URL, method) x {len(ATTACKERS)} actors = {sent} cells")
+    assert _snapshot(world) == before, "an attacker changed a victim's rows"
+    events = AuditEvent.objects.filter(pk__gt=last_event.pk if last_event else 0)
+    assert not events.exists(), f"writes audited during the attack: {list(events)}"
+    assert not failures, f"{len(failures)} of {judged} judged cells leak:\n" + "\n".join(failures)
+    assert sent >= floor > 0, f"only {sent} cells sent; the lists call for {floor}"
+
+
+OWNED = [(k, m) for k, e in MATRIX.items() for m in e.methods if any(o for _, o in e.targets)]
+
+
+@pytest.mark.parametrize(("key", "method"), OWNED)
+def test_p_sec_2_owner_reaches_own_object(world, key, method):
+    """Positive control: the same requests succeed for the owner, so the matrix is real."""
+    cells = [c for c in _cells(world) if (c[0], c[2]) == (key, method) and c[4]]
+    assert cells, f"{key} is not in this project's URLs"
+    login = reverse("account_login")
+    for _, entry, _, url, owner in cells:
+        response, body = _send(_client(getattr(world, owner)), method, url, entry.data)
+        assert response.status_code in (200, 204, 302), (owner, url, response.status_code)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(login), (owner, url)
+        if method == "GET":
+            assert any(c in body for c in world.canaries), f"{url} shows {owner} nothing known"
+
+
+def _own_pages() -> list[str]:
+    """Pages without an identifier that show the signed-in person's own data."""
+    urls = set()
+    for pattern, key, route in _walk(get_resolver().url_patterns):
+        mine = key.split(":")[0] in ("accounts", "staff") or route.startswith("api/v1/me")
+        if mine and not pattern.pattern.regex.groups:
+            urls.add(reverse(key))
+    return sorted(urls)
+
+
+def test_p_sec_2_own_pages_show_only_own_data(world):
+    pages = _own_pages()
+    assert {"/account/profile/", "/account/company/", "/account/seller/"} <= set(pages)
+    failures, sent = [], 0
+    for actor in ATTACKERS:
+        client = _client(_user(world, actor))
+        for url in pages:
+            response, body = _send(client, "GET", f"{url}?{urlencode({'q': A_NAME})}", {})
+            sent += 1
+            leaked = [c for c in world.canaries if c in body]
+            if leaked or response.status_code >= 500:
+                failures.append(f"{actor} GET {url}: {response.status_code} {leaked}")
+    print(f"\nSEC-2 own pages: {len(pages)} pages x {len(ATTACKERS)} actors = {sent} cells")
+    assert not failures, "\n".join(failures)
+    assert sent >= len(pages) * len(ATTACKERS) > 0
+    # Positive control: the owners do see their canaries on the same pages.
+    for owner, url, expected in [
+        ("a", "/account/profile/", A_STREET),
+        ("c1_buyer", "/account/profile/", C1_STREET),
+        ("c1_admin", "/account/company/", INVITEE_EMAIL),
+        ("s1_owner", "/account/seller/", f"rk_{world.key.prefix}"),
+        ("s1_owner", "/account/seller/", MASK_CHARACTER + S1_IBAN[-4:]),
+    ]:
+        _, body = _send(_client(getattr(world, owner)), "GET", url, {})
+        assert expected in body, (owner, url, expected)
