@@ -19,7 +19,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.SERVE_MEDIA:
     urlpatterns += [
         # Never private/: seller documents go only through their access-checked view.
-        re_path(
-            r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT}
-        ),
+        re_path(r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

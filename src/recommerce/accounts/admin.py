@@ -1,20 +1,58 @@
+"""The admin shows each staff role what its permissions allow, and logs looks at people.
+
+Opening a person in the admin writes a staff-access row (SEC-1), as the staff pages do;
+a seller's IBAN is never shown, only its masked form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest, HttpResponse
 
-from recommerce.accounts.models import Seller, User
+from recommerce.accounts.models import Address, Company, CompanyMembership, Seller, User
+from recommerce.privacy.encryption import mask
+from recommerce.privacy.services import staff_access_record
+
+
+class AddressInline(admin.TabularInline[Address, User]):
+    model = Address
+    fk_name = "user"
+    extra = 0
+    fields = ["kind", "is_default", "full_name", "line1", "postal_code", "city", "country"]
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # (its type expects AbstractUser)
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email", "full_name"]
+    inlines = [AddressInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name"]}),
+        ("Person", {"fields": ["title", "full_name", "phone", "country", "language"]}),
+        ("Age", {"fields": ["birth_date", "adult_attested_at", "parental_authorisation_at"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        subject = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if subject is not None and response.status_code == 200:
+            staff_access_record(
+                staff=request.user, subject=subject, what="admin: account", path=request.path
+            )
+        return response
 
 
 @admin.register(Seller)
@@ -23,3 +61,30 @@ class SellerAdmin(admin.ModelAdmin[Seller]):
     list_filter = ["status", "country"]
     search_fields = ["name", "legal_name"]
     prepopulated_fields = {"slug": ["name"]}
+    exclude = ["iban"]
+    readonly_fields = [
+        "bank_account",
+        "iban_last4",
+        "account_holder",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+    ]
+
+    @admin.display(description="Bank account")
+    def bank_account(self, seller: Seller) -> str:
+        return mask(seller.iban) if seller.iban_last4 else "—"
+
+
+class MembershipInline(admin.TabularInline[CompanyMembership, Company]):
+    model = CompanyMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin[Company]):
+    list_display = ["legal_name", "country", "vat_number", "vat_verified_at"]
+    search_fields = ["legal_name", "vat_number"]
+    inlines = [MembershipInline]
+    readonly_fields = ["vat_verified_at", "vat_registered_name", "vat_check_reference"]

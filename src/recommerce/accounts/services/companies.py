@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from recommerce.accounts.models import Company, CompanyInvitation, CompanyMembership, User
-from recommerce.platform import clock, identifiers
 from recommerce.accounts.providers.vat import VIES_PREFIXES, get_vat_lookup
+from recommerce.platform import clock, identifiers
 from recommerce.platform.providers import ProviderUnavailable
 from recommerce.privacy.services import audit_event_record
 
