@@ -39,6 +39,10 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # (its type expects A
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Lists of people are for the admin role; other roles use the logged staff pages.
+        return request.user.has_perm("accounts.change_user")
+
     def change_view(
         self,
         request: HttpRequest,

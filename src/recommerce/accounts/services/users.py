@@ -202,7 +202,7 @@ def address_update(
     if changed:
         _clean_address(address)
         address.save()
-    if is_default:
+    if is_default and not address.is_default:
         _make_default(address)
         changed.append("is_default")
     if changed:

@@ -49,7 +49,11 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
 @permission_required("accounts.view_personal_data", raise_exception=True)
 def people(request: AuthedRequest) -> HttpResponse:
     text = request.GET.get("q", "")[:100]
-    found = selectors.user_search(text=text)[:50] if text else []
+    found = list(selectors.user_search(text=text)[:50]) if text else []
+    for subject in found:  # a result list shows names and emails: each is an access
+        staff_access_record(
+            staff=request.user, subject=subject, what="people search", path=request.path
+        )
     return render(request, "accounts/staff/people.html", {"q": text, "people": found})
 
 
