@@ -110,6 +110,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.messages.context_processors.messages",
                 "recommerce.platform.context_processors.site",
                 "recommerce.catalog.context_processors.navigation",
+                "recommerce.accounts.context_processors.prices",
             ],
         },
     }
@@ -275,6 +276,12 @@ USE_I18N = True
 USE_TZ = True
 DEFAULT_CURRENCY = os.environ.get("RECOMMERCE_CURRENCY", "EUR")
 DEFAULT_LOCALE = os.environ.get("RECOMMERCE_LOCALE", "en_IE")
+# Standard VAT rates in basis points, by buyer country: business buyers see prices without it.
+VAT_STANDARD_RATES_BP = {
+    "default": 2000,
+    "AT": 2000, "BE": 2100, "DE": 1900, "ES": 2100, "FR": 2000, "IE": 2300, "IT": 2200,
+    "LU": 1700, "NL": 2100, "PL": 2300, "PT": 2300, "SE": 2500,
+}  # fmt: skip
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"

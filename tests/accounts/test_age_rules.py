@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,7 +17,11 @@ from hypothesis import strategies as st
 
 from recommerce.accounts import age
 from recommerce.accounts.age import AgeBand
-from recommerce.accounts.models import User
+from recommerce.accounts.models import ParentalConsent, User
+from recommerce.accounts.services.parental import (
+    parental_consent_confirm,
+    parental_consent_request,
+)
 from recommerce.accounts.services.users import (
     user_age_band,
     user_may_transact,
@@ -120,20 +125,60 @@ def test_p_age_1_parental_authorisation_lets_a_minor_transact(pinned):
 
 
 @pytest.mark.django_db
-def test_p_age_1_parental_authorisation_through_the_page(client, pinned):
-    teen = make_user("teen@example.com", birth_date=dt.date(2009, 1, 20))
+def test_p_age_1_the_parent_authorises_through_the_emailed_link(client, pinned):
+    teen = make_user("teen@example.com", full_name="Lou Leroy", birth_date=dt.date(2009, 1, 20))
     client.force_login(teen)
 
-    unconfirmed = client.post("/account/parental-authorisation/", {"guardian_name": "Claire Leroy"})
-    assert unconfirmed.status_code == 400
+    own = client.post("/account/parental-authorisation/", {"guardian_email": "TEEN@example.com"})
+    assert own.status_code == 400
+    assert (ParentalConsent.objects.count(), mail.outbox) == (0, [])
+
+    asked = client.post("/account/parental-authorisation/", {"guardian_email": "claire@ex.org"})
+    assert (asked.status_code, asked["Location"]) == (302, "/account/profile/")
+    assert user_may_transact(user=User.objects.get(pk=teen.pk)) is False  # not yet
+    [message] = mail.outbox
+    assert message.to == ["claire@ex.org"]
+    link = re.search(r"/account/parental-consent/(\S+)/", message.body)
+    assert link is not None
+    token = link.group(1)
+    assert not ParentalConsent.objects.filter(token_hash=token).exists()  # only its hash
+
+    client.logout()  # the parent has no account
+    page = client.get(link.group(0))
+    assert page.status_code == 200 and "Lou asks you" in page.content.decode()
+    unticked = client.post(link.group(0), {"guardian_name": "Claire Leroy"})
+    assert unticked.status_code == 400
     assert User.objects.get(pk=teen.pk).parental_authorisation_at is None
 
-    response = client.post(
-        "/account/parental-authorisation/", {"guardian_name": "Claire Leroy", "confirm": "on"}
-    )
+    done = client.post(link.group(0), {"guardian_name": "Claire Leroy", "confirm": "on"})
 
-    assert (response.status_code, response["Location"]) == (302, "/account/profile/")
-    assert user_may_transact(user=User.objects.get(pk=teen.pk)) is True
+    assert done.status_code == 200
+    teen = User.objects.get(pk=teen.pk)
+    assert (teen.parental_authorisation_at, teen.parental_authorisation_by) == (NOW, "Claire Leroy")
+    assert user_may_transact(user=teen) is True
+    event = AuditEvent.objects.get(action="age.parental_authorisation")
+    assert (event.actor, event.subject) == (None, teen)
+    assert client.get(link.group(0)).status_code == 404  # used once
+
+
+@pytest.mark.django_db
+def test_p_age_1_a_consent_link_expires_after_seven_days(client, pinned):
+    teen = make_user("teen@example.com", birth_date=dt.date(2009, 1, 20))
+    request = parental_consent_request(user=teen, guardian_email="claire@ex.org")
+    with (
+        time_machine.travel(NOW + dt.timedelta(days=7), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        parental_consent_confirm(token=request.token, guardian_name="Claire Leroy")
+    assert User.objects.get(pk=teen.pk).parental_authorisation_at is None
+
+
+@pytest.mark.django_db
+def test_p_age_1_an_adult_cannot_ask_for_a_parental_authorisation(pinned):
+    adult = make_user("adult@example.com", birth_date=dt.date(1990, 1, 1))
+    with pytest.raises(ValidationError):
+        parental_consent_request(user=adult, guardian_email="claire@ex.org")
+    assert (ParentalConsent.objects.count(), mail.outbox) == (0, [])
 
 
 @pytest.mark.django_db

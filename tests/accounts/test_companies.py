@@ -321,3 +321,23 @@ def test_p_plat_2_company_page_of_a_buyer_has_no_invitation_form(client, company
     assert response.status_code == 200
     assert CompanyInvitation.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_p_plat_2_a_company_member_sees_prices_without_vat(client, admin):
+    from tests import factories
+
+    variant = factories.variant(factories.device_model("iPhone 13"))
+    factories.offer(variant, grade="good", price_minor=45_900)
+    consumer = make_user("consumer@example.com")
+    company_create(owner=admin, legal_name="Acme Refurb SAS", country="FR")
+
+    client.force_login(consumer)
+    consumer_page = client.get(variant.get_absolute_url()).content.decode()
+    client.force_login(admin)
+    business_page = client.get(variant.get_absolute_url()).content.decode()
+    business_category = client.get("/c/smartphones/").content.decode()
+
+    assert "€459.00" in consumer_page and "excl. VAT" not in consumer_page
+    assert "€382.50" in business_page and "€459.00" not in business_page
+    assert "excl. VAT" in business_page
+    assert "€382.50" in business_category  # the cached card is per VAT display

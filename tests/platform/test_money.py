@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommerce.platform.money import Money, format_money, parse_major
+from recommerce.platform.money import Money, format_money, parse_major, without_vat
 
 
 def test_format_euro():
@@ -49,3 +51,25 @@ def test_money_refuses_floats_and_mixed_currencies():
 @given(st.integers(min_value=0, max_value=10**12))
 def test_parse_is_the_inverse_of_decimal_rendering(minor):
     assert parse_major(str(Money(minor, "EUR").as_decimal()), "EUR") == minor
+
+
+@pytest.mark.parametrize(
+    ("minor", "rate_bp", "net"),
+    [(12_000, 2000, 10_000), (45_900, 2000, 38_250), (19_999, 2100, 16_528), (100, 0, 100)],
+)
+def test_without_vat_takes_the_rate_off_in_whole_minor_units(minor, rate_bp, net):
+    assert without_vat(minor, rate_bp) == net
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=2700))
+def test_without_vat_is_the_nearest_net_amount(minor, rate_bp):
+    net = without_vat(minor, rate_bp)
+    # No other whole amount is closer to minor / (1 + rate): net is the rounded division.
+    exact = Fraction(minor * 10_000, 10_000 + rate_bp)
+    assert abs(net - exact) <= Fraction(1, 2)
+    assert isinstance(net, int)
+
+
+def test_without_vat_refuses_a_negative_rate():
+    with pytest.raises(ValueError):
+        without_vat(100, -1)

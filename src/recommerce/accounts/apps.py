@@ -22,3 +22,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.roles")
+        from recommerce.accounts import credentials_audit
+
+        credentials_audit.connect()

@@ -99,6 +99,10 @@ class AddressForm(forms.ModelForm[Address]):
         labels = {"is_default": "Use as my default address of this kind"}
 
 
+class ParentalRequestForm(forms.Form):
+    guardian_email = forms.EmailField(label="Your parent's or guardian's email")
+
+
 class ParentalAuthorisationForm(forms.Form):
     guardian_name = forms.CharField(max_length=150, label="Parent's or guardian's full name")
     confirm = forms.BooleanField(

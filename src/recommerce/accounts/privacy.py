@@ -7,6 +7,7 @@ from recommerce.accounts.models import (
     Company,
     CompanyInvitation,
     CompanyMembership,
+    ParentalConsent,
     Seller,
     SellerApiKey,
     SellerDocument,
@@ -295,4 +296,21 @@ registry.register(
         "updated_at",
         reason="a company's machine credential",
     ),
+)
+
+registry.register(
+    ParentalConsent,
+    personal(
+        "user",
+        "guardian_email",
+        "guardian_name",
+        "confirmed_at",
+        category="user.identity.guardian",
+        subject="user",
+        purposes=[purposes.LEGAL_AGE],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Parental authorisation requests",
+    ),
+    not_personal("id", "token_hash", "expires_at", "created_at", "updated_at", reason="state"),
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("addresses/<int:address_id>/", account.address_edit, name="address_edit"),
     path("addresses/<int:address_id>/delete/", account.address_delete, name="address_delete"),
     path("parental-authorisation/", account.parental_authorisation, name="parental"),
+    path("parental-consent/<str:token>/", account.parental_consent, name="parental_consent"),
     path("company/", company.company, name="company"),
     path("company/join/<str:token>/", company.invitation_accept, name="invitation"),
     path("seller/", seller.seller_home, name="seller"),

@@ -101,3 +101,14 @@ def parse_major(value: str, currency: str | None = None) -> int:
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{value!r} has more than {exponent} decimals.")
     return int(scaled)
+
+
+def without_vat(minor: int, rate_bp: int) -> int:
+    """Return the price before VAT of a VAT-inclusive ``minor`` amount, rounded half up.
+
+    ``rate_bp`` is the VAT rate in basis points (20 % is 2000); integers throughout.
+    """
+    if rate_bp < 0:
+        raise ValueError("A VAT rate cannot be negative.")
+    divisor = 10_000 + rate_bp
+    return (2 * minor * 10_000 + divisor) // (2 * divisor)

@@ -7,13 +7,14 @@ from recommerce.accounts.models.sellers import (
     SellerDocument,
     SellerMembership,
 )
-from recommerce.accounts.models.users import Address, User, UserManager
+from recommerce.accounts.models.users import Address, ParentalConsent, User, UserManager
 
 __all__ = [
     "Address",
     "Company",
     "CompanyInvitation",
     "CompanyMembership",
+    "ParentalConsent",
     "Seller",
     "SellerApiKey",
     "SellerDocument",

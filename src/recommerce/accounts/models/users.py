@@ -132,3 +132,21 @@ class Address(TimeStampedModel):
         rows.append(f"{self.postal_code} {self.city}".strip())
         rows += [self.region, self.country.name]
         return [row for row in rows if row]
+
+
+class ParentalConsent(TimeStampedModel):
+    """A minor's request for a parent's authorisation, confirmed by the parent by email.
+
+    The link's token is stored only as a hash; the authorisation counts once the parent
+    confirms it with their name (AGE-1).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="parental_consents")
+    guardian_email = models.EmailField()
+    guardian_name = models.CharField(max_length=150, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

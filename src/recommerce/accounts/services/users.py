@@ -109,8 +109,14 @@ def user_age_declare(
 
 
 @transaction.atomic
-def user_parental_authorisation_record(*, user: User, actor: User, guardian_name: str) -> User:
-    """Record a parent's or guardian's authorisation for a minor to buy and trade in."""
+def user_parental_authorisation_record(
+    *, user: User, actor: User | None, guardian_name: str
+) -> User:
+    """Record a parent's or guardian's authorisation for a minor to buy and trade in.
+
+    ``actor`` is the staff member who recorded a written authorisation, or None when the
+    parent confirmed it themselves by email (``parental.parental_consent_confirm``).
+    """
     guardian_name = guardian_name.strip()
     if not guardian_name:
         raise ValidationError({"guardian_name": "Give the parent's or guardian's full name."})

@@ -5,13 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from recommerce.accounts import selectors
 from recommerce.accounts.age import AgeBand
-from recommerce.accounts.forms import AddressForm, ParentalAuthorisationForm, ProfileForm
+from recommerce.accounts.forms import (
+    AddressForm,
+    ParentalAuthorisationForm,
+    ParentalRequestForm,
+    ProfileForm,
+)
+from recommerce.accounts.services import parental
 from recommerce.accounts.services import users as services
 from recommerce.accounts.services.users import ADDRESS_FIELDS, PROFILE_FIELDS
 from recommerce.accounts.views.common import AuthedRequest, form_errors_from
@@ -100,22 +106,44 @@ def address_delete(request: AuthedRequest, address_id: int) -> HttpResponse:
 
 @login_required
 def parental_authorisation(request: AuthedRequest) -> HttpResponse:
-    form = ParentalAuthorisationForm(request.POST or None)
+    """A minor asks a parent, by email, to authorise purchases and trade-ins."""
+    form = ParentalRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_parental_authorisation_record(
+            parental.parental_consent_request(
                 user=request.user,
-                actor=request.user,
-                guardian_name=form.cleaned_data["guardian_name"],
+                guardian_email=form.cleaned_data["guardian_email"],
+                accept_url_base=request.build_absolute_uri("/")[:-1],
             )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, "The parental authorisation is recorded.")
+            messages.success(request, "We emailed your parent a link to authorise your account.")
             return redirect("accounts:profile")
     return render(
         request,
         "accounts/parental.html",
         {"form": form},
         status=400 if form.errors else 200,
+    )
+
+
+def parental_consent(request: HttpRequest, token: str) -> HttpResponse:
+    """The parent's page, reached from the emailed link (no account needed)."""
+    consent = parental.parental_consent_find(token=token)
+    form = ParentalAuthorisationForm(request.POST or None)
+    if consent is not None and request.method == "POST" and form.is_valid():
+        try:
+            parental.parental_consent_confirm(
+                token=token, guardian_name=form.cleaned_data["guardian_name"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            return render(request, "accounts/parental_consent.html", {"done": True})
+    return render(
+        request,
+        "accounts/parental_consent.html",
+        {"consent": consent, "form": form},
+        status=404 if consent is None else (400 if form.errors else 200),
     )

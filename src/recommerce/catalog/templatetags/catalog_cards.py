@@ -1,9 +1,9 @@
 """``{% listing_cards listings %}``: product cards, rendered once and then served from cache.
 
 A card shows nothing but its listing's stored values, so its HTML is cached under a digest
-of those values (and of the card template and language): any change to the listing or the
-template gives a new key, and a stale card can never be served. All cards of a page are
-fetched with one cache round trip.
+of those values (and of the card template, the language and the VAT shown): any change to
+the listing or the template gives a new key, and a stale card can never be served. All
+cards of a page are fetched with one cache round trip.
 """
 
 from __future__ import annotations
@@ -37,11 +37,12 @@ def _template_digest() -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
-def card_key(listing: Listing) -> str:
+def card_key(listing: Listing, vat_excluded_bp: int = 0) -> str:
     state = repr(
         (
             _template_digest(),
             translation.get_language(),
+            vat_excluded_bp,
             *(getattr(listing, f) for f in CARD_FIELDS),
         )
     )
@@ -52,14 +53,17 @@ def card_key(listing: Listing) -> str:
 def listing_cards(context: template.Context, listings: Iterable[Listing]) -> SafeString:
     """Render each listing as ``<li>`` + card, reusing cached cards."""
     listings = list(listings)
-    keys = [card_key(listing) for listing in listings]
+    vat = int(context.get("vat_excluded_bp") or 0)  # business buyers see prices without VAT
+    keys = [card_key(listing, vat) for listing in listings]
     found = cache.get_many(keys)
     missing: dict[str, str] = {}
     card = get_template(CARD_TEMPLATE)
     request = context.get("request")
     for key, listing in zip(keys, listings, strict=True):
         if key not in found:
-            found[key] = missing[key] = card.render({"listing": listing}, request)
+            found[key] = missing[key] = card.render(
+                {"listing": listing, "vat_excluded_bp": vat}, request
+            )
     if missing:
         cache.set_many(missing, CARD_SECONDS)
     return format_html_join("", "<li>{}</li>", ((mark_safe(found[k]),) for k in keys))  # noqa: S308

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from recommerce.platform.money import format_money, minor_exponent
+from recommerce.platform.money import format_money, minor_exponent, without_vat
 
 register = template.Library()
 
@@ -45,6 +45,14 @@ def money(minor: int | None, currency: str | None = None) -> str:
     if minor is None:
         return ""
     return format_money(int(minor), currency or None)
+
+
+@register.filter
+def net_of_vat(minor: int | None, rate_bp: int | None) -> int | None:
+    """Show a VAT-inclusive amount without VAT when ``rate_bp`` is set (business buyers)."""
+    if minor is None or not rate_bp:
+        return minor
+    return without_vat(int(minor), int(rate_bp))
 
 
 @register.filter
