@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.db.models import Count, QuerySet
 
 from recommerce.catalog.models import (
@@ -23,7 +24,7 @@ from recommerce.catalog.models import (
 )
 from recommerce.catalog.search.engine import listings_version
 
-NAV_CACHE_KEY = "catalog:nav-categories"
+NAV_CACHE_KEY = "catalog:nav-categories:2"
 NAV_CACHE_SECONDS = 300
 
 
@@ -58,7 +59,7 @@ def category_list_nav() -> list[dict[str, str]]:
     found = cache.get(NAV_CACHE_KEY)
     if found is None:
         found = [
-            {"slug": slug, "name": name}
+            {"slug": slug, "name": name, "url": reverse("catalog:category", args=[slug])}
             for slug, name in Category.objects.filter(parent__isnull=True).values_list(
                 "slug", "name"
             )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from recommerce.accounts import selectors as account_selectors
 from recommerce.catalog import selectors as catalog_selectors
+from recommerce.catalog.models import Variant
+from recommerce.catalog.search.engine import listings_version
 from recommerce.offers import selectors
 from recommerce.offers.grading import EVERY_GRADE_PROMISE, GRADE_DEFINITIONS, Grade
 from recommerce.offers.selectors import GradeOffers
@@ -22,32 +25,60 @@ class GradeTab:
     offers: GradeOffers | None
 
 
+class ProductPage:
+    """What a product page shows, read on first use: on a cached page nothing is read."""
+
+    def __init__(self, variant: Variant, chosen_grade: str) -> None:
+        self.variant = variant
+        self.chosen_grade = chosen_grade
+
+    @cached_property
+    def grades(self) -> list[GradeOffers]:
+        return selectors.product_offers_by_grade(variant=self.variant)
+
+    @cached_property
+    def catalog_part(self) -> catalog_selectors.VariantPage:
+        return catalog_selectors.variant_page(variant=self.variant)
+
+    def selected(self) -> GradeOffers | None:
+        chosen = next((g for g in self.grades if g.grade == self.chosen_grade), None)
+        return chosen or (self.grades[0] if self.grades else None)
+
+    def grade_tabs(self) -> list[GradeTab]:
+        by_grade = {g.grade: g for g in self.grades}
+        return [
+            GradeTab(g.value, g.label, GRADE_DEFINITIONS[g], by_grade.get(g.value)) for g in Grade
+        ]
+
+
+# A page reflects every offer change at once where the cache is shared (listings_version);
+# a per-process cache keeps it at most this long.
+PRODUCT_PAGE_SECONDS = 300
+
+
 def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpResponse:
     variant = catalog_selectors.variant_get(variant_id=variant_id)
     if variant is None:
         raise Http404("No such product.")
     if variant.device_model.slug != slug:
         return redirect(variant.get_absolute_url(), permanent=True)
-    grades = selectors.product_offers_by_grade(variant=variant)
     chosen = request.GET.get("grade", "")
-    selected = next((g for g in grades if g.grade == chosen), grades[0] if grades else None)
-    by_grade = {g.grade: g for g in grades}
-    catalog_part = catalog_selectors.variant_page(variant=variant)
+    page = ProductPage(variant, chosen if chosen in Grade.values else "")
+    # The template calls these only when its cached fragment is missing.
     return render(
         request,
         "offers/product.html",
         {
             "variant": variant,
             "model": variant.device_model,
-            "variant_options": catalog_part.options,
-            "variant_specs": catalog_part.attributes,
-            "images": catalog_part.images,
-            "grades": grades,
-            "grade_tabs": [
-                GradeTab(g.value, g.label, GRADE_DEFINITIONS[g], by_grade.get(g.value))
-                for g in Grade
-            ],
-            "selected": selected,
+            "page_seconds": PRODUCT_PAGE_SECONDS,
+            "page_version": listings_version(),
+            "chosen_grade": page.chosen_grade,
+            "grade_tabs": page.grade_tabs,
+            "selected": page.selected,
+            "variant_options": lambda: page.catalog_part.options,
+            "variant_specs": lambda: page.catalog_part.attributes,
+            "images": lambda: page.catalog_part.images,
             "grade_definitions": GRADE_DEFINITIONS,
             "grade_promise": EVERY_GRADE_PROMISE,
         },

@@ -75,8 +75,21 @@ def listings_version() -> int:
 Clause = tuple[str, list[Any]]
 
 
+CATEGORY_TREE_SECONDS = 300
+
+
+def _category_tree() -> list[tuple[int, str, int | None]]:
+    """Return every category as (id, slug, parent id); a small table read on every listing."""
+    key = f"catalog:category-tree:{listings_version()}"
+    tree: list[tuple[int, str, int | None]] | None = cache.get(key)
+    if tree is None:
+        tree = list(Category.objects.values_list("id", "slug", "parent_id"))
+        cache.set(key, tree, CATEGORY_TREE_SECONDS)
+    return tree
+
+
 def _category_ids(slug: str) -> list[int]:
-    categories = list(Category.objects.values_list("id", "slug", "parent_id"))
+    categories = _category_tree()
     root = next((c for c in categories if c[1] == slug), None)
     if root is None:
         raise SearchQueryError("category", f"Unknown category {slug!r}.")
