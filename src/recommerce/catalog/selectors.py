@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.urls import reverse
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 
 from recommerce.catalog.models import (
     Brand,
