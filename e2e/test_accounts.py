@@ -1,10 +1,13 @@
-"""A newcomer's account journey in the system Chromium: sign up, verify, address book."""
+"""A newcomer's account journey in the system Chromium: sign up, verify, addresses, TOTP."""
 
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -14,7 +17,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Tangerine-Orbit-Quiet-58"
 
 
-def test_p_collect_1_sign_up_verify_and_fill_the_address_book(browse):
+def test_p_sec_2_sign_up_verify_fill_the_address_book_and_turn_on_two_factor(browse):
     visit = browse()
     page = visit.page
     page.goto(visit.url("/"))
@@ -67,4 +70,15 @@ def test_p_collect_1_sign_up_verify_and_fill_the_address_book(browse):
 
     page.get_by_role("link", name="Two-factor").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Two-Factor")
+    page.goto(visit.url("/account/2fa/totp/activate/"))
+    # Turning two-factor on asks for the password again first.
+    page.get_by_label(re.compile(r"^Password")).fill(PASSWORD)
+    page.get_by_role("button", name="Confirm").click()
+    secret = page.locator("#authenticator_secret").input_value()
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    page.get_by_label(re.compile(r"^Authenticator code")).fill(code)
+    visit.screenshot("desktop-totp")
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Recovery Codes")
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     visit.assert_first_party_only()
