@@ -85,6 +85,9 @@ MATRIX: dict[str, Entry] = {
 }
 # Object URLs with no personal data: the public catalog and offers.
 PUBLIC = {"api-v1:product_detail"}
+# Links whose token is the credential of someone without an account: the parent asked to
+# authorise a minor holds the emailed link, which names only the child's first name.
+CAPABILITY_LINKS = {"accounts:parental_consent"}
 SKIPPED_NAMESPACES = {"admin", "headless", "catalog", "offers"}
 
 # --- the world ------------------------------------------------------------------------------
@@ -222,7 +225,11 @@ def _skipped(pattern: URLPattern, key: str) -> bool:
 def _object_keys() -> set[str]:
     found = set()
     for pattern, key, _ in _walk(get_resolver().url_patterns):
-        if pattern.pattern.regex.groups and not _skipped(pattern, key) and key not in PUBLIC:
+        if (
+            pattern.pattern.regex.groups
+            and not _skipped(pattern, key)
+            and key not in PUBLIC | CAPABILITY_LINKS
+        ):
             found.add(key)
     return found
 
