@@ -341,3 +341,33 @@ def test_p_plat_2_a_company_member_sees_prices_without_vat(client, admin):
     assert "€382.50" in business_page and "€459.00" not in business_page
     assert "excl. VAT" in business_page
     assert "€382.50" in business_category  # the cached card is per VAT display
+
+
+def test_p_plat_2_company_addresses_are_added_by_admins_and_shared_with_members(client, company):
+    admin = company.memberships.get(role="admin").user
+    buyer = make_user("buyer@acme.example")
+    CompanyMembership.objects.create(company=company, user=buyer, role="buyer")
+    form = {
+        "kind": "billing",
+        "full_name": "Accounts payable",
+        "company_name": "Acme Refurb SAS",
+        "line1": "12 Rue du Commerce",
+        "postal_code": "75015",
+        "city": "Paris",
+        "country": "FR",
+    }
+
+    client.force_login(buyer)
+    refused = client.post("/account/addresses/new/?for=company", form)
+    assert refused.status_code == 404
+    assert not company.addresses.exists()
+
+    client.force_login(admin)
+    added = client.post("/account/addresses/new/?for=company", form)
+    assert (added.status_code, added["Location"]) == (302, "/account/company/")
+    address = company.addresses.get()
+    assert (address.user, address.line1, address.is_default) == (None, "12 Rue du Commerce", True)
+
+    client.force_login(buyer)
+    assert "12 Rue du Commerce" in client.get("/account/profile/").content.decode()
+    assert client.get(f"/account/addresses/{address.pk}/").status_code == 404  # admins edit

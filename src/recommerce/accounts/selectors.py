@@ -62,6 +62,10 @@ def company_members(*, company: Company) -> QuerySet[CompanyMembership]:
     return company.memberships.select_related("user").order_by("user__email")
 
 
+def company_addresses(*, company: Company) -> QuerySet[Address]:
+    return company.addresses.all()
+
+
 def company_open_invitations(*, company: Company) -> QuerySet[CompanyInvitation]:
     return company.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from recommerce.accounts import selectors
 from recommerce.accounts.age import AgeBand
+from recommerce.accounts.models import CompanyMembership
 from recommerce.accounts.forms import (
     AddressForm,
     ParentalAuthorisationForm,
@@ -60,6 +61,13 @@ def address_edit(request: AuthedRequest, address_id: int | None = None) -> HttpR
         address = selectors.address_get_for(user=request.user, address_id=address_id)
         if address is None:
             raise Http404("No such address in your address book.")
+    company = None
+    if address is None and request.GET.get("for") == "company":
+        # A company admin adds an address every member of the company can use.
+        membership = selectors.company_membership_for(user=request.user)
+        if membership is None or membership.role != CompanyMembership.Role.ADMIN:
+            raise Http404("Only a company admin adds company addresses.")
+        company = membership.company
     form = AddressForm(request.POST or None, instance=address)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in ADDRESS_FIELDS}
@@ -67,7 +75,8 @@ def address_edit(request: AuthedRequest, address_id: int | None = None) -> HttpR
             if address is None:
                 services.address_create(
                     actor=request.user,
-                    user=request.user,
+                    user=None if company else request.user,
+                    company=company,
                     kind=form.cleaned_data["kind"],
                     is_default=form.cleaned_data["is_default"],
                     **data,
@@ -84,11 +93,11 @@ def address_edit(request: AuthedRequest, address_id: int | None = None) -> HttpR
             form_errors_from(form, error)
         else:
             messages.success(request, "The address is saved.")
-            return redirect("accounts:profile")
+            return redirect("accounts:company" if company else "accounts:profile")
     return render(
         request,
         "accounts/address_form.html",
-        {"form": form, "address": address},
+        {"form": form, "address": address, "company": company},
         status=400 if form.errors else 200,
     )
 

@@ -44,6 +44,7 @@ def company(request: AuthedRequest) -> HttpResponse:
             "company": membership.company,
             "is_admin": is_admin,
             "members": selectors.company_members(company=membership.company),
+            "addresses": selectors.company_addresses(company=membership.company),
             "invitations": selectors.company_open_invitations(company=membership.company)
             if is_admin
             else [],
