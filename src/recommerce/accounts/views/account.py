@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 
 from recommerce.accounts import selectors
 from recommerce.accounts.age import AgeBand
-from recommerce.accounts.models import CompanyMembership
 from recommerce.accounts.forms import (
     AddressForm,
     ParentalAuthorisationForm,
     ParentalRequestForm,
     ProfileForm,
 )
+from recommerce.accounts.models import CompanyMembership
 from recommerce.accounts.services import parental
 from recommerce.accounts.services import users as services
 from recommerce.accounts.services.users import ADDRESS_FIELDS, PROFILE_FIELDS
