@@ -13,7 +13,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest, HttpResponse
 
 from recommerce.accounts.models import Address, Company, CompanyMembership, Seller, User
-from recommerce.privacy.encryption import mask
 from recommerce.privacy.services import staff_access_record
 
 
@@ -77,7 +76,7 @@ class SellerAdmin(admin.ModelAdmin[Seller]):
 
     @admin.display(description="Bank account")
     def bank_account(self, seller: Seller) -> str:
-        return mask(seller.iban) if seller.iban_last4 else "—"
+        return seller.bank_account_display or "—"
 
 
 class MembershipInline(admin.TabularInline[CompanyMembership, Company]):

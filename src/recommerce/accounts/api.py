@@ -20,7 +20,6 @@ from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import Address, Seller, SellerMembership, User
 from recommerce.accounts.services import companies, sellers, users
 from recommerce.platform.api import BAD_INPUT, NOT_FOUND, Problem
-from recommerce.privacy.encryption import mask
 
 router = Router(tags=["accounts"], auth=PERSON)
 DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
@@ -329,7 +328,7 @@ def _seller(request: HttpRequest) -> dict[str, Any]:
         "registration_number": seller.registration_number,
         "warranty_months": seller.warranty_months,
         "return_days": seller.return_days,
-        "bank_account": mask(seller.iban) if is_owner and seller.iban_last4 else "",
+        "bank_account": seller.bank_account_display if is_owner else "",
         "my_role": membership.role,
         "missing": sellers.seller_missing_items(seller=seller),
         "submitted_at": seller.submitted_at,

@@ -14,7 +14,9 @@ class Company(TimeStampedModel):
 
     legal_name = models.CharField(max_length=200)
     country = CountryField()
-    vat_number = models.CharField(max_length=20, blank=True, help_text="With its country prefix")
+    vat_number = models.CharField(
+        "VAT number", max_length=20, blank=True, help_text="With its country prefix"
+    )
     vat_verified_at = models.DateTimeField(null=True, blank=True)
     vat_registered_name = models.CharField(max_length=200, blank=True)
     vat_check_reference = models.CharField(max_length=64, blank=True)

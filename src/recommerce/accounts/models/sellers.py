@@ -37,7 +37,7 @@ class Seller(TimeStampedModel):
     description = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Onboarding file: identity, tax and legal terms.
-    vat_number = models.CharField(max_length=20, blank=True)
+    vat_number = models.CharField("VAT number", max_length=20, blank=True)
     registration_number = models.CharField(max_length=32, blank=True)
     return_line1 = models.CharField("Return address", max_length=200, blank=True)
     return_postal_code = models.CharField(max_length=16, blank=True)
@@ -84,6 +84,11 @@ class Seller(TimeStampedModel):
     def rating_average(self) -> float | None:
         """Return the mean star rating for display (never used for money)."""
         return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+    @property
+    def bank_account_display(self) -> str:
+        """Return the payout account as pages show it: masked, without decrypting."""
+        return f"IBAN •••• {self.iban_last4}" if self.iban_last4 else ""
 
     @property
     def is_active(self) -> bool:

@@ -21,7 +21,6 @@ from recommerce.accounts.services import api_keys
 from recommerce.accounts.services import sellers as services
 from recommerce.accounts.services.sellers import EDITABLE, ONBOARDING_FIELDS
 from recommerce.accounts.views.common import AuthedRequest, form_errors_from
-from recommerce.privacy.encryption import mask
 
 
 def _owned_seller(request: AuthedRequest) -> Seller | None:
@@ -65,7 +64,7 @@ def seller_home(request: AuthedRequest) -> HttpResponse:
             "file_form": file_form,
             "bank_form": bank_form,
             "document_form": document_form,
-            "iban_masked": mask(seller.iban) if seller.iban_last4 else "",
+            "iban_masked": seller.bank_account_display,
             "documents": selectors.seller_documents(seller=seller),
             "missing": services.seller_missing_items(seller=seller),
             "api_keys": selectors.seller_api_keys(seller=seller) if is_owner else [],

@@ -19,7 +19,6 @@ from recommerce.accounts.services import sellers as services
 from recommerce.accounts.services.users import user_age_band
 from recommerce.accounts.views.common import AuthedRequest
 from recommerce.privacy import selectors as privacy_selectors
-from recommerce.privacy.encryption import mask
 from recommerce.privacy.services import staff_access_record
 
 
@@ -110,7 +109,7 @@ def seller_review(request: AuthedRequest, seller_id: int) -> HttpResponse:
         {
             "seller": seller,
             "form": form,
-            "iban_masked": mask(seller.iban) if seller.iban_last4 else "",
+            "iban_masked": seller.bank_account_display,
             "documents": selectors.seller_documents(seller=seller),
         },
         status=400 if form.errors else 200,
