@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
 from recommerce.catalog.models import (
@@ -234,3 +234,34 @@ def variant_page(*, variant: Variant) -> VariantPage:
         )
         cache.set(key, page, VARIANT_PAGE_SECONDS)
     return page
+
+
+# Storage units a seller may type after a number ("128 gb"); the number alone matches.
+UNIT_WORDS = frozenset({"gb", "go", "tb", "to"})
+
+
+def variant_matches(*, text: str) -> QuerySet[Variant]:
+    """Return the catalog variants whose brand, model, storage or colour match every word.
+
+    Unlike the storefront search, this finds variants nobody offers yet: a seller may be
+    the first to sell one.
+    """
+    words = [w for w in text.split() if w.casefold() not in UNIT_WORDS][:8]
+    if not words:
+        return Variant.objects.none()
+    found = Variant.objects.all()
+    for word in words:
+        match = (
+            Q(device_model__name__icontains=word)
+            | Q(device_model__brand__name__icontains=word)
+            | Q(colour__icontains=word)
+            | Q(connectivity__icontains=word)
+            | Q(sku__iexact=word)
+        )
+        digits = word.casefold().removesuffix("gb").removesuffix("go")
+        if digits.isdigit() and len(digits) <= 6:
+            match |= Q(storage_gb=int(digits))
+        found = found.filter(match)
+    return found.select_related("device_model__brand").order_by(
+        "device_model__brand__name", "device_model__name", "storage_gb", "colour", "pk"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from recommerce.accounts.models import Seller
 from recommerce.catalog.models import Listing, Variant
@@ -71,4 +71,35 @@ def seller_listings(*, seller: Seller, limit: int = 48) -> list[Listing]:
         Listing.objects.filter(variant_id__in=variant_ids).order_by("-popularity", "variant_id")[
             :limit
         ]
+    )
+
+
+def seller_offer_list(*, seller: Seller) -> QuerySet[Offer]:
+    """Return every offer of the seller, on sale or not, by product then grade order."""
+    grade_rank = Case(
+        *(When(grade=grade, then=Value(rank)) for rank, grade in enumerate(GRADE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        Offer.objects.filter(seller=seller)
+        .select_related("variant__device_model__brand")
+        .alias(grade_rank=grade_rank)
+        .order_by(
+            "variant__device_model__brand__name",
+            "variant__device_model__name",
+            "variant__storage_gb",
+            "variant__colour",
+            "variant_id",
+            "grade_rank",
+            "pk",
+        )
+    )
+
+
+def seller_offer_get(*, seller: Seller, offer_id: int) -> Offer | None:
+    """Return the seller's own offer with that id, or None (never another seller's)."""
+    return (
+        Offer.objects.select_related("variant__device_model__brand", "seller")
+        .filter(seller=seller, pk=offer_id)
+        .first()
     )
