@@ -30,6 +30,7 @@ from recommerce.accounts.models import (
     Seller,
     SellerApiKey,
     SellerDocument,
+    SellerInvitation,
     SellerMembership,
     User,
 )
@@ -43,6 +44,7 @@ A_NAME, A_EMAIL, A_PHONE = "Zebulon Quixwhistle", "zebulon.quix@example.test", "
 A_STREET, C1_STREET = "17 Rue des Canaris Bleus", "9 Impasse du Narval"
 C1_NAME, C1_ADMIN_NAME = "Pangolin Logistique SARL", "Clementine Okonkwo-Barrat"
 INVITEE_EMAIL = "ines.invitee-q7@example.test"
+SELLER_INVITEE_EMAIL = "otto.seller-invitee-z3@example.test"
 S1_NAME, S1_HOLDER, S1_IBAN = "Quokka Refurb Atelier", "Ottoline Vanderquist", "FR76300060000112"
 S1_IBAN += "34567890189"
 S3_NAME, S3_HOLDER, S3_IBAN = "Axolotl Phones Lab", "Barnaby Fitzwarren", "DE89370400440532013000"
@@ -70,6 +72,9 @@ MATRIX: dict[str, Entry] = {
     "accounts:address_edit": Entry("address_id", ADDRESSES, ("GET", "POST"), ADDRESS_FORM),
     "accounts:address_delete": Entry("address_id", ADDRESSES, ("POST",)),
     "accounts:invitation": Entry("token", (("invitation", "invitee"),), ("GET", "POST"), {}, True),
+    "accounts:seller_invitation": Entry(
+        "token", (("seller_invitation", "seller_invitee"),), ("GET", "POST"), {}, True
+    ),
     "accounts:seller_document": Entry("token", (("doc_token", "s1_owner"),), ("GET", "POST")),
     "accounts:api_key_revoke": Entry("key_id", (("key_id", "s1_owner"),), ("POST",)),
     "staff:person": Entry("user_id", (("a_id", "cs"),), ("GET", "POST")),
@@ -158,6 +163,10 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
     issued = seller_api_key_issue(seller=s1, actor=w.s1_owner, name="Sync", scopes=["offers:read"])
     w.key = issued.key
     w.doc = s1.documents.get()
+    w.seller_invitee = _person(SELLER_INVITEE_EMAIL)
+    w.seller_invitation = sellers.seller_invitation_create(
+        seller=s1, actor=w.s1_owner, email=SELLER_INVITEE_EMAIL, role="catalog"
+    ).token
     w.s2_owner = _person("s2.owner@example.test", full_name="Wanda Wombat")
     sellers.seller_onboarding_start(
         user=w.s2_owner, name="Wombat Devices", legal_name="Wombat SAS", country="FR"
@@ -167,12 +176,13 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
     w.cs = _staff("cs.staff@example.test", roles.CUSTOMER_SERVICE)
     w.ids = {
         "a_home": w.a_home.pk, "c1_address": w.c1_address.pk, "invitation": w.invitation,
-        "doc_token": w.doc.token, "key_id": w.key.pk, "a_id": w.a.pk, "s3_id": w.s3.pk,
-        "doc_path": w.doc.file.name,
+        "seller_invitation": w.seller_invitation, "doc_token": w.doc.token, "key_id": w.key.pk,
+        "a_id": w.a.pk, "s3_id": w.s3.pk, "doc_path": w.doc.file.name,
     }  # fmt: skip
     w.canaries = [
         A_NAME, A_EMAIL, A_PHONE, A_STREET, C1_STREET, C1_NAME, C1_ADMIN_NAME, INVITEE_EMAIL,
         S1_NAME, S1_HOLDER, S3_NAME, S3_HOLDER, RETURN_STREET, w.doc.token, w.invitation,
+        SELLER_INVITEE_EMAIL, w.seller_invitation,
         f"rk_{w.key.prefix}", "•••• " + S1_IBAN[-4:], "•••• " + S3_IBAN[-4:],
     ]  # fmt: skip
     return w
@@ -195,6 +205,7 @@ def _snapshot(w: SimpleNamespace) -> dict[str, list[dict[str, Any]]]:
     rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     rows["CompanyMembership"] = list(CompanyMembership.objects.order_by("pk").values())
     rows["CompanyInvitation"] = list(CompanyInvitation.objects.order_by("pk").values())
+    rows["SellerInvitation"] = list(SellerInvitation.objects.order_by("pk").values())
     rows["User"] = list(User.objects.order_by("pk").values(*[f.attname for f in User._meta.fields]))
     documents = SellerDocument.objects.order_by("pk")
     rows["on disk"] = [{"file": d.file.storage.exists(d.file.name)} for d in documents]

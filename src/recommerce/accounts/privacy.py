@@ -11,6 +11,7 @@ from recommerce.accounts.models import (
     Seller,
     SellerApiKey,
     SellerDocument,
+    SellerInvitation,
     SellerMembership,
     User,
 )
@@ -163,32 +164,38 @@ registry.register(
     not_personal("id", "company", "updated_at", reason="book-keeping"),
 )
 
-registry.register(
-    CompanyInvitation,
-    personal(
-        "email",
-        "accepted_by",
-        category="user.contact.email",
-        subject="email",
-        purposes=[purposes.SERVICE_ACCOUNT],
-        retention=Retention(days=90, starts="the invitation's expiry"),
-        erasure=Erasure.DELETE,
-        export_label="Invitations to a company",
-    ),
-    not_personal(
-        "id",
-        "company",
-        "role",
-        "token_hash",
-        "invited_by",
-        "expires_at",
-        "accepted_at",
-        "revoked_at",
-        "created_at",
-        "updated_at",
-        reason="the invitation's state; the inviter acted as company admin",
-    ),
-)
+
+def _register_invitations(model: type[CompanyInvitation | SellerInvitation], to: str) -> None:
+    registry.register(
+        model,
+        personal(
+            "email",
+            "accepted_by",
+            category="user.contact.email",
+            subject="email",
+            purposes=[purposes.SERVICE_ACCOUNT],
+            retention=Retention(days=90, starts="the invitation's expiry"),
+            erasure=Erasure.DELETE,
+            export_label="Invitations you received",
+        ),
+        not_personal(
+            "id",
+            to,
+            "role",
+            "token_hash",
+            "invited_by",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+            "created_at",
+            "updated_at",
+            reason="the invitation's state; the inviter acted for the company or seller",
+        ),
+    )
+
+
+_register_invitations(CompanyInvitation, "company")
+_register_invitations(SellerInvitation, "seller")
 
 registry.register(
     Seller,

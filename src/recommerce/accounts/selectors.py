@@ -13,6 +13,7 @@ from recommerce.accounts.models import (
     Seller,
     SellerApiKey,
     SellerDocument,
+    SellerInvitation,
     SellerMembership,
     User,
 )
@@ -74,6 +75,14 @@ def seller_membership_for(*, user: User) -> SellerMembership | None:
     if not user.is_authenticated:
         return None
     return SellerMembership.objects.select_related("seller").filter(user=user).first()
+
+
+def seller_members(*, seller: Seller) -> QuerySet[SellerMembership]:
+    return seller.memberships.select_related("user").order_by("user__email")
+
+
+def seller_open_invitations(*, seller: Seller) -> QuerySet[SellerInvitation]:
+    return seller.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
 
 def seller_documents(*, seller: Seller) -> QuerySet[SellerDocument]:

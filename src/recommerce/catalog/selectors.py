@@ -77,11 +77,26 @@ def brand_list() -> QuerySet[Brand]:
 
 
 def variant_get(*, variant_id: int) -> Variant | None:
-    return (
-        Variant.objects.select_related("device_model__brand", "device_model__category")
-        .filter(pk=variant_id)
-        .first()
-    )
+    found = Variant.objects.select_related("device_model__brand", "device_model__category")
+    return next(iter(found.filter(pk=variant_id)), None)
+
+
+VARIANT_SECONDS = 300
+
+
+def variant_get_cached(*, variant_id: int) -> Variant | None:
+    """Return the variant with its model, brand and category, from the cache when it can.
+
+    Product pages ask for it on every view; it changes with the catalog, so it is kept
+    until listings change (and a few minutes at most where the cache is per process).
+    """
+    key = f"catalog:variant:{variant_id}:{listings_version()}"
+    variant: Variant | None = cache.get(key)
+    if variant is None:
+        variant = variant_get(variant_id=variant_id)
+        if variant is not None:
+            cache.set(key, variant, VARIANT_SECONDS)
+    return variant
 
 
 def variant_images(*, variant: Variant) -> list[ProductImage]:
@@ -214,26 +229,28 @@ class VariantPage:
     attributes: list[tuple[str, str]]
 
 
-VARIANT_PAGE_SECONDS = 300
+MODEL_PARTS_SECONDS = 300
 
 
 def variant_page(*, variant: Variant) -> VariantPage:
     """Return the catalog's part of the variant's product page.
 
-    It holds sibling prices, so it is cached until listings change (bounded to a few
-    minutes where the cache is per process).
+    What it is made of belongs to the device model (its variants with their prices, its
+    pictures), so it is read once per model and cached until listings change (a few
+    minutes at most where the cache is per process); every variant of the model shares it.
     """
-    key = f"catalog:variant-page:{variant.pk}:{listings_version()}"
-    page: VariantPage | None = cache.get(key)
-    if page is None:
-        siblings = variant_siblings(device_model=variant.device_model)
-        page = VariantPage(
-            images=variant_images(variant=variant),
-            options=variant_option_groups(variant, siblings),
-            attributes=variant_attributes(variant),
-        )
-        cache.set(key, page, VARIANT_PAGE_SECONDS)
-    return page
+    model = variant.device_model
+    key = f"catalog:model-parts:{model.pk}:{listings_version()}"
+    parts: tuple[list[Sibling], list[ProductImage]] | None = cache.get(key)
+    if parts is None:
+        parts = (variant_siblings(device_model=model), list(model.images.all()))
+        cache.set(key, parts, MODEL_PARTS_SECONDS)
+    siblings, pictures = parts
+    return VariantPage(
+        images=images_for_colour(pictures, variant.colour),
+        options=variant_option_groups(variant, siblings),
+        attributes=variant_attributes(variant),
+    )
 
 
 # Storage units a seller may type after a number ("128 gb"); the number alone matches.

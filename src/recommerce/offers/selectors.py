@@ -31,9 +31,19 @@ class GradeOffers:
         return len(self.offers) - 1
 
 
+# What a product page reads of an offer and its seller: never the seller's bank details.
+OFFER_PAGE_FIELDS = (
+    "variant_id", "grade", "price_minor", "currency", "stock", "warranty_months",
+    "battery_health_min_pct", "dispatch_days", "is_active", "seller__name", "seller__slug",
+    "seller__status", "seller__quality_bp", "seller__rating_count", "seller__rating_sum",
+    "seller__country",
+)  # fmt: skip
+
+
 def product_offers_by_grade(*, variant: Variant) -> list[GradeOffers]:
     """Return the grades that have an eligible offer, in grade order, offers ranked."""
-    offers = {o.pk: o for o in Offer.objects.filter(variant=variant).select_related("seller")}
+    found = Offer.objects.filter(variant=variant).select_related("seller").only(*OFFER_PAGE_FIELDS)
+    offers = {o.pk: o for o in found}
     ranked = rank_offers(candidate_from_offer(o) for o in offers.values())
     grades: dict[str, list[Offer]] = {}
     for candidate in ranked:

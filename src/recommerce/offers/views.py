@@ -40,10 +40,12 @@ class ProductPage:
     def catalog_part(self) -> catalog_selectors.VariantPage:
         return catalog_selectors.variant_page(variant=self.variant)
 
+    @cached_property
     def selected(self) -> GradeOffers | None:
         chosen = next((g for g in self.grades if g.grade == self.chosen_grade), None)
         return chosen or (self.grades[0] if self.grades else None)
 
+    @cached_property
     def grade_tabs(self) -> list[GradeTab]:
         by_grade = {g.grade: g for g in self.grades}
         return [
@@ -57,7 +59,7 @@ PRODUCT_PAGE_SECONDS = 300
 
 
 def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpResponse:
-    variant = catalog_selectors.variant_get(variant_id=variant_id)
+    variant = catalog_selectors.variant_get_cached(variant_id=variant_id)
     if variant is None:
         raise Http404("No such product.")
     if variant.device_model.slug != slug:
@@ -74,8 +76,8 @@ def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpRespon
             "page_seconds": PRODUCT_PAGE_SECONDS,
             "page_version": listings_version(),
             "chosen_grade": page.chosen_grade,
-            "grade_tabs": page.grade_tabs,
-            "selected": page.selected,
+            "grade_tabs": lambda: page.grade_tabs,
+            "selected": lambda: page.selected,
             "variant_options": lambda: page.catalog_part.options,
             "variant_specs": lambda: page.catalog_part.attributes,
             "images": lambda: page.catalog_part.images,

@@ -5,6 +5,7 @@ from recommerce.accounts.models.sellers import (
     Seller,
     SellerApiKey,
     SellerDocument,
+    SellerInvitation,
     SellerMembership,
 )
 from recommerce.accounts.models.users import Address, ParentalConsent, User, UserManager
@@ -18,6 +19,7 @@ __all__ = [
     "Seller",
     "SellerApiKey",
     "SellerDocument",
+    "SellerInvitation",
     "SellerMembership",
     "User",
     "UserManager",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django_countries.fields import CountryField
 
+from recommerce.accounts.models.invitations import Invitation
 from recommerce.platform.models import TimeStampedModel
 
 
@@ -50,26 +51,11 @@ class CompanyMembership(TimeStampedModel):
         ]
 
 
-class CompanyInvitation(TimeStampedModel):
-    """An invitation by email to join a company; the token is stored only as a hash."""
+class CompanyInvitation(Invitation):
+    """An invitation to buy for a company."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
     role = models.CharField(max_length=8, choices=CompanyMembership.Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Invitation.Meta):
+        pass

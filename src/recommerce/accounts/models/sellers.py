@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from recommerce.accounts.models.invitations import Invitation
 from recommerce.platform.models import TimeStampedModel
 from recommerce.privacy.encryption import EncryptedTextField
 
@@ -78,7 +81,8 @@ class Seller(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("offers:seller", kwargs={"slug": self.slug})
+        # Product pages list many sellers: resolve the route once, then fill the slug in.
+        return _seller_path_prefix() + self.slug + "/"
 
     @property
     def rating_average(self) -> float | None:
@@ -93,6 +97,11 @@ class Seller(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+@lru_cache(maxsize=1)
+def _seller_path_prefix() -> str:
+    return reverse("offers:seller", kwargs={"slug": "SLUG"}).removesuffix("SLUG/")
 
 
 class SellerMembership(TimeStampedModel):
@@ -114,6 +123,16 @@ class SellerMembership(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["seller", "user"], name="one_membership_per_seller")
         ]
+
+
+class SellerInvitation(Invitation):
+    """An invitation to work for a seller in one role."""
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=8, choices=SellerMembership.Role.choices)
+
+    class Meta(Invitation.Meta):
+        pass
 
 
 def seller_document_path(instance: SellerDocument, filename: str) -> str:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import secrets
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from recommerce.accounts.models import Company, CompanyInvitation, CompanyMembership, User
 from recommerce.accounts.providers.vat import VIES_PREFIXES, get_vat_lookup
-from recommerce.platform import clock, identifiers
+from recommerce.accounts.services import invitations
+from recommerce.accounts.services.invitations import INVALID_INVITATION
+from recommerce.platform import identifiers
 from recommerce.platform.providers import ProviderUnavailable
 from recommerce.privacy.services import audit_event_record
-
-INVITATION_DAYS = 14
-INVALID_INVITATION = (
-    "This invitation is not valid for your account: it may have expired or been used. "
-    "Sign in with the address it was sent to, or ask for a new one."
-)
 
 
 def _require_admin(company: Company, actor: User) -> None:
@@ -148,64 +138,39 @@ def company_update(
     return company
 
 
-@dataclass(frozen=True)
-class IssuedInvitation:
-    invitation: CompanyInvitation
-    token: str
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def company_invitation_create(
     *, company: Company, actor: User, email: str, role: str, accept_url_base: str = ""
-) -> IssuedInvitation:
-    """Invite a colleague by email; the link carries a token stored only as a hash."""
+) -> invitations.Issued[CompanyInvitation]:
+    """Invite a colleague by email to buy for the company, as buyer or admin."""
     _require_admin(company, actor)
-    email = email.strip().lower()
     if role not in CompanyMembership.Role.values:
         raise ValidationError({"role": "Choose a role."})
-    if not email or "@" not in email:
-        raise ValidationError({"email": "Enter a valid email address."})
-    token = secrets.token_urlsafe(32)
+    email = invitations.clean_email(email)
+    token, digest, expires_at = invitations.new_token()
     invitation = CompanyInvitation.objects.create(
         company=company,
         email=email,
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=digest,
         invited_by=actor,
-        expires_at=clock.now() + dt.timedelta(days=INVITATION_DAYS),
+        expires_at=expires_at,
     )
     link = accept_url_base + reverse("accounts:invitation", kwargs={"token": token})
-    send_mail(
-        subject=f"Recommerce: join {company.legal_name}",
-        message=(
-            f"{actor.full_name or actor.email} invites you to buy for {company.legal_name} "
-            f"on Recommerce.\n\nAccept the invitation: {link}\n\n"
-            f"The link works for {INVITATION_DAYS} days. If you did not expect it, ignore "
-            "this message."
-        ),
-        from_email=None,
-        recipient_list=[email],
+    invitations.send(
+        to=email,
+        inviter=actor,
+        joining=company.legal_name,
+        what=f"buy for {company.legal_name}",
+        link=link,
     )
-    return IssuedInvitation(invitation=invitation, token=token)
+    return invitations.Issued(invitation=invitation, token=token)
 
 
 def company_invitation_find(*, token: str, email: str) -> CompanyInvitation | None:
     """Return the open invitation behind ``token`` sent to ``email``, else None."""
-    return (
-        CompanyInvitation.objects.select_related("company")
-        .filter(
-            token_hash=_token_hash(token),
-            email=email.strip().lower(),
-            accepted_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=clock.now(),
-        )
-        .first()
-    )
+    found = CompanyInvitation.objects.select_related("company")
+    return invitations.open_invitation(found, token=token, email=email)
 
 
 @transaction.atomic
@@ -213,8 +178,6 @@ def company_invitation_accept(*, token: str, user: User) -> CompanyMembership:
     """Join the company as the invited role; the signed-in email must be the invited one."""
     invitation = company_invitation_find(token=token, email=user.email)
     if invitation is None:
-        # The same answer for a wrong address as for a dead link: a forwarded link tells
-        # its holder nothing about the company or the person invited.
         raise ValidationError(INVALID_INVITATION)
     try:
         with transaction.atomic():
@@ -223,9 +186,7 @@ def company_invitation_accept(*, token: str, user: User) -> CompanyMembership:
             )
     except IntegrityError as error:
         raise ValidationError("You already belong to a company account.") from error
-    invitation.accepted_at = clock.now()
-    invitation.accepted_by = user
-    invitation.save(update_fields=["accepted_at", "accepted_by", "updated_at"])
+    invitations.mark_accepted(invitation, user=user)
     audit_event_record(
         actor=user, subject=user, action="company.join", target=membership, fields=["role"]
     )

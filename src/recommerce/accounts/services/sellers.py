@@ -9,10 +9,18 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
-from recommerce.accounts.models import Seller, SellerDocument, SellerMembership, User
+from recommerce.accounts.models import (
+    Seller,
+    SellerDocument,
+    SellerInvitation,
+    SellerMembership,
+    User,
+)
 from recommerce.accounts.quality import seller_quality_bp
+from recommerce.accounts.services import invitations
 from recommerce.platform import clock, identifiers
 from recommerce.privacy.services import audit_event_record
 
@@ -283,13 +291,17 @@ def seller_reject(*, seller: Seller, staff: User, reason: str) -> Seller:
     return _review(seller, staff, Seller.Status.REJECTED, reason.strip())
 
 
-@transaction.atomic
-def seller_member_add(*, seller: Seller, actor: User, user: User, role: str) -> SellerMembership:
-    """Give a user a role at the seller (only an owner may)."""
+def _require_owner(seller: Seller, actor: User) -> None:
     if not SellerMembership.objects.filter(
         seller=seller, user=actor, role=SellerMembership.Role.OWNER
     ).exists():
-        raise PermissionError("Only an owner can add people to the seller account.")
+        raise PermissionError("Only an owner can manage the people of the seller account.")
+
+
+@transaction.atomic
+def seller_member_add(*, seller: Seller, actor: User, user: User, role: str) -> SellerMembership:
+    """Give a known user a role at the seller (owners only; the web invites by email)."""
+    _require_owner(seller, actor)
     if role not in SellerMembership.Role.values:
         raise ValidationError({"role": "Choose a role."})
     membership, _ = SellerMembership.objects.update_or_create(
@@ -299,3 +311,71 @@ def seller_member_add(*, seller: Seller, actor: User, user: User, role: str) -> 
         actor=actor, subject=user, action="seller.member", target=membership, fields=["role"]
     )
     return membership
+
+
+@transaction.atomic
+def seller_invitation_create(
+    *, seller: Seller, actor: User, email: str, role: str, accept_url_base: str = ""
+) -> invitations.Issued[SellerInvitation]:
+    """Invite someone by email to work for the seller in one role (owners only)."""
+    _require_owner(seller, actor)
+    if role not in SellerMembership.Role.values:
+        raise ValidationError({"role": "Choose a role."})
+    email = invitations.clean_email(email)
+    token, digest, expires_at = invitations.new_token()
+    invitation = SellerInvitation.objects.create(
+        seller=seller,
+        email=email,
+        role=role,
+        token_hash=digest,
+        invited_by=actor,
+        expires_at=expires_at,
+    )
+    link = accept_url_base + reverse("accounts:seller_invitation", kwargs={"token": token})
+    label = SellerMembership.Role(role).label.lower()
+    invitations.send(
+        to=email,
+        inviter=actor,
+        joining=seller.name,
+        what=f"work for {seller.name} as {label}",
+        link=link,
+    )
+    return invitations.Issued(invitation=invitation, token=token)
+
+
+def seller_invitation_find(*, token: str, email: str) -> SellerInvitation | None:
+    """Return the open invitation behind ``token`` sent to ``email``, else None."""
+    found = SellerInvitation.objects.select_related("seller")
+    return invitations.open_invitation(found, token=token, email=email)
+
+
+@transaction.atomic
+def seller_invitation_accept(*, token: str, user: User) -> SellerMembership:
+    """Join the seller in the invited role; one seller account per person."""
+    invitation = seller_invitation_find(token=token, email=user.email)
+    if invitation is None:
+        raise ValidationError(invitations.INVALID_INVITATION)
+    if SellerMembership.objects.filter(user=user).exists():
+        raise ValidationError("You already work for a seller account.")
+    membership = SellerMembership.objects.create(
+        seller=invitation.seller, user=user, role=invitation.role
+    )
+    invitations.mark_accepted(invitation, user=user)
+    audit_event_record(
+        actor=user, subject=user, action="seller.join", target=membership, fields=["role"]
+    )
+    return membership
+
+
+@transaction.atomic
+def seller_member_remove(*, seller: Seller, actor: User, user: User) -> None:
+    """Remove someone from the seller; the last owner stays."""
+    _require_owner(seller, actor)
+    membership = SellerMembership.objects.filter(seller=seller, user=user).first()
+    if membership is None:
+        return
+    owners = seller.memberships.filter(role=SellerMembership.Role.OWNER)
+    if membership.role == SellerMembership.Role.OWNER and owners.count() == 1:
+        raise ValidationError("A seller account keeps at least one owner.")
+    audit_event_record(actor=actor, subject=user, action="seller.leave", target=membership)
+    membership.delete()

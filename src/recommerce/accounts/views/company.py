@@ -12,7 +12,12 @@ from recommerce.accounts import selectors
 from recommerce.accounts.forms import CompanyForm, InvitationForm
 from recommerce.accounts.models import CompanyMembership
 from recommerce.accounts.services import companies as services
-from recommerce.accounts.views.common import AuthedRequest, form_errors_from
+from recommerce.accounts.views.common import (
+    AuthedRequest,
+    InvitationKind,
+    form_errors_from,
+    invitation_page,
+)
 
 
 @login_required
@@ -72,21 +77,16 @@ def company_create(request: AuthedRequest) -> HttpResponse:
     )
 
 
+COMPANY_INVITATION = InvitationKind(
+    find=services.company_invitation_find,
+    accept=services.company_invitation_accept,
+    joining=lambda invitation: invitation.company.legal_name,
+    doing="buy for",
+    done_url="accounts:company",
+    done_message="You now buy for your company.",
+)
+
+
 @login_required
 def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
-    invitation = services.company_invitation_find(token=token, email=request.user.email)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.company_invitation_accept(token=token, user=request.user)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        else:
-            messages.success(request, "You now buy for your company.")
-            return redirect("accounts:company")
-    return render(
-        request,
-        "accounts/invitation.html",
-        {"invitation": invitation, "error": error},
-        status=400 if error else (200 if invitation else 404),
-    )
+    return invitation_page(request, token, COMPANY_INVITATION)

@@ -20,7 +20,12 @@ from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership
 from recommerce.accounts.services import api_keys
 from recommerce.accounts.services import sellers as services
 from recommerce.accounts.services.sellers import EDITABLE, ONBOARDING_FIELDS
-from recommerce.accounts.views.common import AuthedRequest, form_errors_from
+from recommerce.accounts.views.common import (
+    AuthedRequest,
+    InvitationKind,
+    form_errors_from,
+    invitation_page,
+)
 
 
 def _owned_seller(request: AuthedRequest) -> Seller | None:
@@ -68,6 +73,9 @@ def seller_home(request: AuthedRequest) -> HttpResponse:
             "documents": selectors.seller_documents(seller=seller),
             "missing": services.seller_missing_items(seller=seller),
             "api_keys": selectors.seller_api_keys(seller=seller) if is_owner else [],
+            "people": selectors.seller_members(seller=seller) if is_owner else [],
+            "invitations": selectors.seller_open_invitations(seller=seller) if is_owner else [],
+            "roles": SellerMembership.Role.choices,
             "scopes": SellerApiKey.Scope.choices,
         },
         status=400 if failed else 200,
@@ -183,4 +191,40 @@ def api_key_revoke(request: AuthedRequest, key_id: int) -> HttpResponse:
     key = get_object_or_404(SellerApiKey, pk=key_id, seller=seller)
     api_keys.seller_api_key_revoke(key=key, actor=request.user)
     messages.success(request, f"The key “{key.name}” is revoked.")
+    return redirect("accounts:seller")
+
+
+SELLER_INVITATION = InvitationKind(
+    find=services.seller_invitation_find,
+    accept=services.seller_invitation_accept,
+    joining=lambda invitation: invitation.seller.name,
+    doing="work for",
+    done_url="accounts:seller",
+    done_message="You now work for the seller account.",
+)
+
+
+@login_required
+def invitation_accept(request: AuthedRequest, token: str) -> HttpResponse:
+    return invitation_page(request, token, SELLER_INVITATION)
+
+
+@login_required
+@require_POST
+def people_invite(request: AuthedRequest) -> HttpResponse:
+    seller = _owned_seller(request)
+    if seller is None:
+        raise Http404("You own no seller account.")
+    try:
+        services.seller_invitation_create(
+            seller=seller,
+            actor=request.user,
+            email=request.POST.get("email", ""),
+            role=request.POST.get("role", ""),
+            accept_url_base=request.build_absolute_uri("/")[:-1],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The invitation is on its way.")
     return redirect("accounts:seller")
