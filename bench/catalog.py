@@ -115,8 +115,21 @@ def prepare(target: Target, rebuild: bool) -> None:
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
 
 
+def flush_cache(target: Target) -> None:
+    """Start each measured target with an empty shared cache.
+
+    Every size uses the same Redis database, and ids repeat across sizes: without this, a
+    page cached for one data set would be served for another.
+    """
+    if target.database == "postgresql":
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
 class Server:
     def __init__(self, target: Target, port: int, workers: int) -> None:
+        flush_cache(target)
         env = target.env() | {"PORT": str(port), "HOST": HOST, "WEB_CONCURRENCY": str(workers)}
         self.port = port
         self.process = subprocess.Popen(

@@ -73,7 +73,7 @@ def test_a_company_invites_a_colleague_who_then_sees_prices_without_vat(browse, 
     page.goto(colleague.url(link.group(1)))
     expect(page).to_have_url(re.compile(r"/account/login/\?next=/account/company/join/"))
     sign_in(colleague, "hugo.petit@pangolin.example")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Join a company account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Join Pangolin Logistique SARL")
     expect(page.locator(".panel")).to_contain_text(
         "You are invited to buy for Pangolin Logistique SARL as buyer."
     )

@@ -112,13 +112,30 @@ def _in(column: str, values: list[Any]) -> Clause:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+TERMS_SECONDS = 300
+
+
+def _cached_terms(q: str, backend: Any) -> list[Term]:
+    """Return ``query_terms`` for ``q``, cached: shoppers type the same searches again.
+
+    Keyed on the listings' version; a vocabulary rebuild shows within a few minutes.
+    """
+    source = repr((q, backend.name, listings_version()))
+    key = "catalog:terms:" + hashlib.sha256(source.encode()).hexdigest()
+    terms: list[Term] | None = cache.get(key)
+    if terms is None:
+        terms = query_terms(q, backend)
+        cache.set(key, terms, TERMS_SECONDS)
+    return terms
+
+
 class _Plan:
     """The SQL pieces of one query, with each facet's own filter kept apart."""
 
     def __init__(self, query: SearchQuery) -> None:
         self.query = query
         self.backend = current_backend()
-        self.terms = query_terms(query.q, self.backend) if query.q.strip() else []
+        self.terms = _cached_terms(query.q, self.backend) if query.q.strip() else []
         self.join = ""
         self.clauses: dict[str, Clause] = {"base": ("l.price_from IS NOT NULL", [])}
         self.rank: Clause | None = None
