@@ -3,8 +3,9 @@
 For each database (SQLite, PostgreSQL + Redis) and data size (made by ``recommerce seed``),
 start ``recommerce serve`` (gunicorn, DEBUG off, hashed static files) and measure:
 
-- latency p50/p95/p99 with one client, per page kind: product page, category listing,
-  search (a mix of exact queries, typos and facets);
+- latency p50/p95/p99 with one client, per page kind: product page (first views of
+  pages drawn from 1,200 products, then the same views again), category listing, search
+  (a mix of exact queries, typos and facets);
 - throughput with 16 concurrent clients on a mix of the three kinds.
 
 Usage::
@@ -270,7 +271,16 @@ def main() -> None:
                 row: dict[str, object] = {"database": database, "size": size}
                 for kind, kind_paths in paths.items():
                     log(f"{database}/{size}: {kind}, one client")
+                    state = rng.getstate()
                     row[kind] = latency(args.port, kind_paths, args.requests, rng)
+                    if kind == "product":
+                        # The same pages in the same order: first views, then repeat views.
+                        log(f"{database}/{size}: product, repeat views")
+                        replay = random.Random()
+                        replay.setstate(state)
+                        row["product_repeat"] = latency(
+                            args.port, kind_paths, args.requests, replay
+                        )
                 log(f"{database}/{size}: {args.clients} clients for {args.seconds:.0f} s")
                 mixed = [p for kind_paths in paths.values() for p in kind_paths[:200]]
                 row["throughput"] = throughput(args.port, mixed, args.clients, args.seconds)
@@ -280,12 +290,15 @@ def main() -> None:
                 server.stop()
 
     print(f"\nOne client, ms (p50 / p95 / p99); {args.clients} clients, requests/s\n")
-    print("| database | size | product page | category | search | throughput | errors |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| database | size | product page, first view | product page, repeat view | category "
+        "| search | throughput | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         cells = []
         errors = 0
-        for kind in ("product", "category", "search"):
+        for kind in ("product", "product_repeat", "category", "search"):
             m = row[kind]
             assert isinstance(m, dict)
             cells.append(f"{m['p50']:.1f} / {m['p95']:.1f} / {m['p99']:.1f}")
