@@ -300,12 +300,21 @@ def search(query: SearchQuery) -> SearchResult:
         cache.set(cache_key, cached, settings.CATALOG_FACET_CACHE_SECONDS)
     total, facets = cached
 
-    where, params = plan.where()
-    order, order_params = plan.order_by()
-    offset = (query.page - 1) * query.per_page
-    columns = ", ".join(f"l.{f.column}" for f in Listing._meta.concrete_fields)
-    sql = f"SELECT {columns} FROM {plan.from_()} WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
-    items = list(Listing.objects.raw(sql, [*params, *order_params, query.per_page, offset]))
+    # A page of results is cached like its facets: the same pages are asked for again and
+    # again (a category's first page, a popular search), and listings change far less often.
+    page_key = f"{cache_key}:{query.sort}:{query.page}:{query.per_page}"
+    items: list[Listing] | None = cache.get(page_key)
+    if items is None:
+        where, params = plan.where()
+        order, order_params = plan.order_by()
+        offset = (query.page - 1) * query.per_page
+        columns = ", ".join(f"l.{f.column}" for f in Listing._meta.concrete_fields)
+        sql = (
+            f"SELECT {columns} FROM {plan.from_()} WHERE {where} ORDER BY {order} "
+            "LIMIT %s OFFSET %s"
+        )
+        items = list(Listing.objects.raw(sql, [*params, *order_params, query.per_page, offset]))
+        cache.set(page_key, items, settings.CATALOG_FACET_CACHE_SECONDS)
     return SearchResult(
         query=query,
         items=items,
