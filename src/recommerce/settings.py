@@ -174,6 +174,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "recommerce",
+            # Pages are cached in pieces (cards, fragments, results): the default of 300
+            # entries would evict them faster than a shopper browses.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
     HUEY = {
