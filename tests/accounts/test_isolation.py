@@ -269,8 +269,9 @@ def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> tuple[
         response = client.get(url)
     else:
         response = client.post(url, data)
+    # Reading a streamed body to its end closes it; the test client closes the others. (A
+    # second close would fire request_finished and drop the test's database connection.)
     raw = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     body = raw.decode("utf-8", "replace")
     if response.get("Content-Type", "").startswith("application/json") and body:
         body += json.dumps(json.loads(body), ensure_ascii=False)  # undo \u escapes
