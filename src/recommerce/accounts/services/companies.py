@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from recommerce.accounts.models import Company, CompanyInvitation, CompanyMembership, User
 from recommerce.accounts.providers.vat import VIES_PREFIXES, get_vat_lookup
@@ -144,27 +143,18 @@ def company_invitation_create(
 ) -> invitations.Issued[CompanyInvitation]:
     """Invite a colleague by email to buy for the company, as buyer or admin."""
     _require_admin(company, actor)
-    if role not in CompanyMembership.Role.values:
-        raise ValidationError({"role": "Choose a role."})
-    email = invitations.clean_email(email)
-    token, digest, expires_at = invitations.new_token()
-    invitation = CompanyInvitation.objects.create(
-        company=company,
+    return invitations.invite(
+        CompanyInvitation,
+        actor=actor,
         email=email,
         role=role,
-        token_hash=digest,
-        invited_by=actor,
-        expires_at=expires_at,
-    )
-    link = accept_url_base + reverse("accounts:invitation", kwargs={"token": token})
-    invitations.send(
-        to=email,
-        inviter=actor,
+        roles=CompanyMembership.Role.values,
+        url_name="accounts:invitation",
+        accept_url_base=accept_url_base,
         joining=company.legal_name,
         what=f"buy for {company.legal_name}",
-        link=link,
+        company=company,
     )
-    return invitations.Issued(invitation=invitation, token=token)
 
 
 def company_invitation_find(*, token: str, email: str) -> CompanyInvitation | None:

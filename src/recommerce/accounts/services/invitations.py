@@ -12,11 +12,12 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from recommerce.accounts.models import User
 from recommerce.accounts.models.invitations import Invitation
@@ -68,6 +69,37 @@ def send(*, to: str, inviter: User, joining: str, what: str, link: str) -> None:
         from_email=None,
         recipient_list=[to],
     )
+
+
+def invite(
+    model: type[InvitationT],
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    roles: list[str],
+    url_name: str,
+    accept_url_base: str,
+    joining: str,
+    what: str,
+    **target: Any,
+) -> Issued[InvitationT]:
+    """Store an invitation of ``model`` to ``target`` (company or seller) and email its link."""
+    if role not in roles:
+        raise ValidationError({"role": "Choose a role."})
+    email = clean_email(email)
+    token, digest, expires_at = new_token()
+    invitation = model.objects.create(  # type: ignore[attr-defined]
+        email=email,
+        role=role,
+        token_hash=digest,
+        invited_by=actor,
+        expires_at=expires_at,
+        **target,
+    )
+    link = accept_url_base + reverse(url_name, kwargs={"token": token})
+    send(to=email, inviter=actor, joining=joining, what=what, link=link)
+    return Issued(invitation=invitation, token=token)
 
 
 def open_invitation(

@@ -9,7 +9,6 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils.text import slugify
 
 from recommerce.accounts.models import (
@@ -319,28 +318,21 @@ def seller_invitation_create(
 ) -> invitations.Issued[SellerInvitation]:
     """Invite someone by email to work for the seller in one role (owners only)."""
     _require_owner(seller, actor)
-    if role not in SellerMembership.Role.values:
-        raise ValidationError({"role": "Choose a role."})
-    email = invitations.clean_email(email)
-    token, digest, expires_at = invitations.new_token()
-    invitation = SellerInvitation.objects.create(
-        seller=seller,
+    label = (
+        SellerMembership.Role(role).label.lower() if role in SellerMembership.Role.values else ""
+    )
+    return invitations.invite(
+        SellerInvitation,
+        actor=actor,
         email=email,
         role=role,
-        token_hash=digest,
-        invited_by=actor,
-        expires_at=expires_at,
-    )
-    link = accept_url_base + reverse("accounts:seller_invitation", kwargs={"token": token})
-    label = SellerMembership.Role(role).label.lower()
-    invitations.send(
-        to=email,
-        inviter=actor,
+        roles=SellerMembership.Role.values,
+        url_name="accounts:seller_invitation",
+        accept_url_base=accept_url_base,
         joining=seller.name,
         what=f"work for {seller.name} as {label}",
-        link=link,
+        seller=seller,
     )
-    return invitations.Issued(invitation=invitation, token=token)
 
 
 def seller_invitation_find(*, token: str, email: str) -> SellerInvitation | None:
