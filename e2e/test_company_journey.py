@@ -82,7 +82,7 @@ def test_a_company_invites_a_colleague_who_then_sees_prices_without_vat(browse, 
     expect(page.locator(".messages")).to_contain_text("You now buy for your company.")
     expect(page).to_have_url(colleague.url("/account/company/"))
     expect(page.locator(".page-lead")).to_contain_text(
-        "You are buyer. Prices are shown excluding VAT while you are signed in."
+        "Your role: Buyer. Prices are shown excluding VAT while you are signed in."
     )
     members = page.get_by_role("region", name="People", exact=True).locator("li")
     expect(members).to_have_count(2)
