@@ -19,6 +19,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connections
 from tests import factories as f
 
 from recommerce.catalog import services as catalog_services
@@ -274,3 +275,7 @@ def browse(chromium: Path, shop: Shop, live_server: Any) -> Iterator[Callable[..
         for context in contexts:
             context.close()
         browser.close()
+        # Queries the test ran while Playwright drove the page used their own connection
+        # (Playwright's loop gives the test another context); close it, or PostgreSQL keeps
+        # it open until the test database is dropped.
+        connections.close_all()
