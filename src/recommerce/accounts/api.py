@@ -314,8 +314,8 @@ def _owned(request: HttpRequest) -> Seller:
 
 
 def _seller(request: HttpRequest) -> dict[str, Any]:
-    membership = _membership(request)
-    seller = Seller.objects.get(pk=membership.seller_id)
+    membership = _membership(request)  # read afresh: the file may have just changed
+    seller = membership.seller
     is_owner = membership.role == SellerMembership.Role.OWNER
     return {
         "id": seller.pk,

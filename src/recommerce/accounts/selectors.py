@@ -105,6 +105,19 @@ def seller_api_keys(*, seller: Seller) -> QuerySet[SellerApiKey]:
     return seller.api_keys.all()
 
 
+def seller_api_key_get_for(*, seller: Seller, key_id: int) -> SellerApiKey | None:
+    """Return the seller's own key with that id (never another seller's)."""
+    return seller.api_keys.filter(pk=key_id).first()
+
+
+def seller_get(*, seller_id: int) -> Seller | None:
+    return Seller.objects.filter(pk=seller_id).first()
+
+
+def user_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id).first()
+
+
 def seller_review_queue() -> QuerySet[Seller]:
     return Seller.objects.filter(status=Seller.Status.SUBMITTED).order_by("submitted_at")
 

@@ -253,6 +253,15 @@ def variant_page(*, variant: Variant) -> VariantPage:
     )
 
 
+def variants_in_order(*, ids: list[int]) -> QuerySet[Variant]:
+    """Return these variants with their model and brand, by brand, model, storage, colour."""
+    return (
+        Variant.objects.filter(pk__in=ids)
+        .select_related("device_model__brand")
+        .order_by("device_model__brand__name", "device_model__name", "storage_gb", "colour", "pk")
+    )
+
+
 # Storage units a seller may type after a number ("128 gb"); the number alone matches.
 UNIT_WORDS = frozenset({"gb", "go", "tb", "to"})
 

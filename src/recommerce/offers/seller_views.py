@@ -50,10 +50,7 @@ def _variant_choices(text: str, chosen: str) -> tuple[QuerySet[Variant], int]:
     ids = ids[:MAX_MATCHES]
     if chosen.isdigit():
         ids.append(int(chosen))
-    choices = Variant.objects.filter(pk__in=ids).select_related("device_model__brand")
-    return choices.order_by(
-        "device_model__brand__name", "device_model__name", "storage_gb", "colour", "pk"
-    ), total
+    return catalog_selectors.variants_in_order(ids=ids), total
 
 
 # --- Access -----------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership, User
+from recommerce.accounts.models import Seller, SellerApiKey, User
+from recommerce.accounts.services.sellers import require_seller_owner
 from recommerce.platform import clock
 from recommerce.privacy.services import audit_event_record
 
@@ -30,19 +31,12 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _require_owner(seller: Seller, actor: User) -> None:
-    if not SellerMembership.objects.filter(
-        seller=seller, user=actor, role=SellerMembership.Role.OWNER
-    ).exists():
-        raise PermissionError("Only an owner of the seller account manages its API keys.")
-
-
 @transaction.atomic
 def seller_api_key_issue(
     *, seller: Seller, actor: User, name: str, scopes: Iterable[str]
 ) -> IssuedKey:
     """Make a scoped key for the seller's systems and return its secret once."""
-    _require_owner(seller, actor)
+    require_seller_owner(seller, actor)
     scopes = sorted(set(scopes))
     if not scopes or not set(scopes) <= set(SellerApiKey.Scope.values):
         raise ValidationError({"scopes": "Choose at least one of the listed scopes."})
@@ -67,7 +61,7 @@ def seller_api_key_issue(
 @transaction.atomic
 def seller_api_key_revoke(*, key: SellerApiKey, actor: User) -> SellerApiKey:
     """Revoke a key at once; requests made with it fail from now on."""
-    _require_owner(key.seller, actor)
+    require_seller_owner(key.seller, actor)
     if key.revoked_at is None:
         key.revoked_at = clock.now()
         key.save(update_fields=["revoked_at", "updated_at"])

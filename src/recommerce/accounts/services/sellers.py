@@ -290,17 +290,18 @@ def seller_reject(*, seller: Seller, staff: User, reason: str) -> Seller:
     return _review(seller, staff, Seller.Status.REJECTED, reason.strip())
 
 
-def _require_owner(seller: Seller, actor: User) -> None:
+def require_seller_owner(seller: Seller, actor: User) -> None:
+    """Refuse anyone but an owner of the seller (people, API keys)."""
     if not SellerMembership.objects.filter(
         seller=seller, user=actor, role=SellerMembership.Role.OWNER
     ).exists():
-        raise PermissionError("Only an owner can manage the people of the seller account.")
+        raise PermissionError("Only an owner of the seller account can do this.")
 
 
 @transaction.atomic
 def seller_member_add(*, seller: Seller, actor: User, user: User, role: str) -> SellerMembership:
     """Give a known user a role at the seller (owners only; the web invites by email)."""
-    _require_owner(seller, actor)
+    require_seller_owner(seller, actor)
     if role not in SellerMembership.Role.values:
         raise ValidationError({"role": "Choose a role."})
     membership, _ = SellerMembership.objects.update_or_create(
@@ -317,7 +318,7 @@ def seller_invitation_create(
     *, seller: Seller, actor: User, email: str, role: str, accept_url_base: str = ""
 ) -> invitations.Issued[SellerInvitation]:
     """Invite someone by email to work for the seller in one role (owners only)."""
-    _require_owner(seller, actor)
+    require_seller_owner(seller, actor)
     label = (
         SellerMembership.Role(role).label.lower() if role in SellerMembership.Role.values else ""
     )
@@ -362,7 +363,7 @@ def seller_invitation_accept(*, token: str, user: User) -> SellerMembership:
 @transaction.atomic
 def seller_member_remove(*, seller: Seller, actor: User, user: User) -> None:
     """Remove someone from the seller; the last owner stays."""
-    _require_owner(seller, actor)
+    require_seller_owner(seller, actor)
     membership = SellerMembership.objects.filter(seller=seller, user=user).first()
     if membership is None:
         return

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from recommerce.accounts import selectors
@@ -188,7 +188,9 @@ def api_key_revoke(request: AuthedRequest, key_id: int) -> HttpResponse:
     seller = _owned_seller(request)
     if seller is None:
         raise Http404("You own no seller account.")
-    key = get_object_or_404(SellerApiKey, pk=key_id, seller=seller)
+    key = selectors.seller_api_key_get_for(seller=seller, key_id=key_id)
+    if key is None:
+        raise Http404("No such API key.")
     api_keys.seller_api_key_revoke(key=key, actor=request.user)
     messages.success(request, f"The key “{key.name}” is revoked.")
     return redirect("accounts:seller")

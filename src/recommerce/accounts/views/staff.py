@@ -10,11 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from recommerce.accounts import selectors
 from recommerce.accounts.forms import RejectForm
-from recommerce.accounts.models import Seller, User
 from recommerce.accounts.services import sellers as services
 from recommerce.accounts.services.users import user_age_band
 from recommerce.accounts.views.common import AuthedRequest
@@ -59,7 +58,9 @@ def people(request: AuthedRequest) -> HttpResponse:
 @staff_only
 @permission_required("accounts.view_personal_data", raise_exception=True)
 def person(request: AuthedRequest, user_id: int) -> HttpResponse:
-    subject = get_object_or_404(User, pk=user_id)
+    subject = selectors.user_get(user_id=user_id)
+    if subject is None:
+        raise Http404("No such person.")
     staff_access_record(
         staff=request.user, subject=subject, what="profile and addresses", path=request.path
     )
@@ -87,7 +88,9 @@ def seller_queue(request: AuthedRequest) -> HttpResponse:
 @staff_only
 @permission_required("accounts.review_seller", raise_exception=True)
 def seller_review(request: AuthedRequest, seller_id: int) -> HttpResponse:
-    seller = get_object_or_404(Seller, pk=seller_id)
+    seller = selectors.seller_get(seller_id=seller_id)
+    if seller is None:
+        raise Http404("No such seller.")
     form = RejectForm(request.POST or None)
     if request.method == "POST":
         try:
