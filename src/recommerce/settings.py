@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "recommerce.accounts",
     "recommerce.catalog",
     "recommerce.offers",
+    "recommerce.payments",
+    "recommerce.orders",
+    "recommerce.checkout",
     "recommerce.demo",
     # After the project's apps, so accounts' templates restyle allauth's pages.
     "allauth",
@@ -347,8 +350,56 @@ BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
 
 # --- Providers (external services) --------------------------------------------------------
 # Each provider has an offline sandbox (the default) and, where one exists, a real adapter.
-PROVIDERS = {
+# Where the site is reached from outside: links in emails, provider return URLs.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# External services (see platform/providers.py): sandboxes by default, real adapters by env.
+PROVIDERS: dict[str, Any] = {
     "vat_lookup": os.environ.get(
         "PROVIDER_VAT_LOOKUP", "recommerce.accounts.providers.vat.SandboxVatLookup"
     ),
+    "payments": {
+        "BACKEND": "recommerce.payments.providers.sandbox.SandboxPaymentProvider",
+        "OPTIONS": {
+            "webhook_secret": os.environ.get("SANDBOX_PAYMENTS_WEBHOOK_SECRET")
+            or f"whsec_sandbox_{SECRET_KEY[:24]}",
+        },
+    },
+    "credit": "recommerce.payments.providers.credit.SandboxCreditPartner",
+    "carrier": "recommerce.orders.providers.carrier.SandboxCarrier",
+    "insurer": "recommerce.orders.providers.insurer.SandboxInsurer",
+    "risk": "recommerce.checkout.providers.risk.SandboxRiskCheck",
+}
+if os.environ.get("STRIPE_SECRET_KEY"):
+    PROVIDERS["payments"] = {
+        "BACKEND": "recommerce.payments.providers.stripe.StripePaymentProvider",
+        "OPTIONS": {
+            "secret_key": os.environ["STRIPE_SECRET_KEY"],
+            "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        },
+    }
+
+# --- Checkout, orders and payouts ---------------------------------------------------------
+CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "30"))
+CART_MAX_QUANTITY_PER_LINE = 50
+# Shipping per seller parcel: price in minor units, transit in business days after dispatch.
+SHIPPING_METHODS = {
+    "standard": {"label": "Standard delivery", "price_minor": 0, "transit_days": (2, 4)},
+    "express": {"label": "Express delivery", "price_minor": 990, "transit_days": (1, 1)},
+}
+INSURANCE_COVER = "12 months: 2 repairs or 1 replacement per year"
+INSTALMENT_COUNTS = (3, 4)
+# Marketplace commission when no rule applies (basis points of the item price).
+COMMISSION_DEFAULT_BP = 1000
+# Payouts: run on these days of the month for orders shipped at least N days before.
+PAYOUT_DAYS_OF_MONTH = (6, 16, 26)
+PAYOUT_AFTER_SHIPPING_DAYS = 10
+PAYOUT_SECOND_APPROVAL_MINOR = 1_000_000  # above 10 000 EUR, a second person approves
+INVOICE_RETENTION_YEARS = 10
+MARKETPLACE_LEGAL = {
+    "name": "Recommerce Marketplace SAS",
+    "address": "10 rue de la Paix, 75002 Paris, France",
+    "vat_number": "FR40303265045",
+    "registration": "RCS Paris 303 265 045",
+    "country": "FR",
 }

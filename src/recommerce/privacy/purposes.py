@@ -63,6 +63,24 @@ LEGAL_AGE = Purpose(
     LegalBasis.LEGAL_OBLIGATION,
     "Keep children off the platform and minors from buying or selling without authorisation",
 )
+FRAUD_PREVENTION = Purpose(
+    "fraud.prevention",
+    Family.FRAUD_SECURITY,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Detect and prevent fraudulent orders and payments",
+)
+SERVICE_PAYMENTS = Purpose(
+    "service.payments",
+    Family.SERVICE,
+    LegalBasis.CONTRACT,
+    "Take payments, instalments and refunds, and pay sellers",
+)
+SERVICE_INSURANCE = Purpose(
+    "service.insurance",
+    Family.SERVICE,
+    LegalBasis.CONTRACT,
+    "Subscribe the device insurance the buyer chose",
+)
 
 ALL: tuple[Purpose, ...] = (
     SERVICE_ACCOUNT,
@@ -71,4 +89,7 @@ ALL: tuple[Purpose, ...] = (
     LEGAL_ACCOUNTING,
     LEGAL_DATA_PROTECTION,
     LEGAL_AGE,
+    FRAUD_PREVENTION,
+    SERVICE_PAYMENTS,
+    SERVICE_INSURANCE,
 )

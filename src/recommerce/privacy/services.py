@@ -1,11 +1,12 @@
-"""Writes of the privacy core: audit rows and the staff access log."""
+"""Writes of the privacy core: audit rows, the staff access log and the disclosure log."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from recommerce.privacy.models import AuditEvent, StaffAccess
+from recommerce.privacy.models import AuditEvent, Disclosure, StaffAccess
+from recommerce.privacy.purposes import Purpose
 
 
 def audit_event_record(
@@ -30,3 +31,30 @@ def audit_event_record(
 def staff_access_record(*, staff: Any, subject: Any, what: str, path: str = "") -> StaffAccess:
     """Log that a staff member viewed ``subject``'s personal data (SEC-1)."""
     return StaffAccess.objects.create(staff=staff, subject=subject, what=what, path=path[:300])
+
+
+def disclosure_record(
+    *,
+    subject: Any,
+    recipient_kind: str,
+    recipient: str,
+    fields: Iterable[str],
+    purpose: Purpose,
+    reference: str = "",
+) -> Disclosure:
+    """Log that ``recipient`` received ``fields`` of ``subject``'s data (SHARE-5).
+
+    Called by the adapter that sends the data, in the same transaction as the send's record.
+    """
+    names = sorted(set(fields))
+    if not names:
+        raise ValueError("A disclosure names at least one field.")
+    return Disclosure.objects.create(
+        subject=subject if getattr(subject, "pk", None) else None,
+        recipient_kind=recipient_kind,
+        recipient=recipient[:150],
+        fields=names,
+        purpose=purpose.code,
+        legal_basis=purpose.basis.value,
+        reference=reference[:64],
+    )

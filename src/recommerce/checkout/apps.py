@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CheckoutConfig(AppConfig):
+    name = "recommerce.checkout"
+    label = "checkout"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from recommerce.checkout import handlers  # noqa: F401  (subscribes to payment events)

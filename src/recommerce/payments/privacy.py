@@ -1,0 +1,182 @@
+"""Personal data held by payments: who paid, and what the provider says about the card."""
+
+from __future__ import annotations
+
+from recommerce.payments.models import (
+    Chargeback,
+    InstalmentPlan,
+    Payment,
+    Refund,
+    SandboxOutbox,
+    SandboxSession,
+    Transfer,
+    WebhookEvent,
+)
+from recommerce.privacy import purposes
+from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
+
+ACCOUNTING = Retention(days=10 * 365, starts="the payment")
+PROVIDER_LOG = Retention(days=400, starts="the notification")
+
+registry.register(
+    Payment,
+    personal(
+        "payer",
+        "amount_minor",
+        "captured_minor",
+        "refunded_minor",
+        "disputed_minor",
+        "captured_at",
+        "created_at",
+        category="user.financial.payment",
+        subject="payer",
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Payments",
+        recipients=["payment provider"],
+    ),
+    personal(
+        "provider_token",
+        "card_brand",
+        "card_last4",
+        category="user.financial.card",
+        subject="payer",
+        purposes=[purposes.SERVICE_PAYMENTS],
+        retention=ACCOUNTING,
+        erasure=Erasure.DELETE,
+        export_label="Card used (brand and last four digits)",
+    ),
+    not_personal(
+        "id",
+        "reference",
+        "idempotency_key",
+        "provider",
+        "provider_session_id",
+        "provider_payment_id",
+        "redirect_url",
+        "status",
+        "plan",
+        "currency",
+        "failure_code",
+        "failure_message",
+        "updated_at",
+        reason="the payment's processing state",
+    ),
+)
+registry.register(
+    InstalmentPlan,
+    personal(
+        "payment",
+        "schedule",
+        "count",
+        category="user.financial.credit",
+        subject="payment.payer",
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Instalment plans",
+        recipients=["credit partner"],
+    ),
+    not_personal("id", "partner", "partner_reference", "created_at", "updated_at"),
+)
+registry.register(
+    Refund,
+    personal(
+        "payment",
+        "amount_minor",
+        "reason",
+        "created_at",
+        category="user.financial.payment",
+        subject="payment.payer",
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Refunds",
+    ),
+    not_personal("id", "idempotency_key", "context", "status", "provider_refund_id", "updated_at"),
+)
+registry.register(
+    Chargeback,
+    personal(
+        "payment",
+        "amount_minor",
+        "reason",
+        "created_at",
+        category="user.financial.dispute",
+        subject="payment.payer",
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.FRAUD_PREVENTION],
+        retention=ACCOUNTING,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Payment disputes",
+    ),
+    not_personal("id", "provider_dispute_id", "status", "updated_at"),
+)
+registry.register(
+    Transfer,
+    not_personal(
+        "id",
+        "seller",
+        "idempotency_key",
+        "provider",
+        "provider_transfer_id",
+        "amount_minor",
+        "currency",
+        "status",
+        "failure_message",
+        "created_at",
+        "updated_at",
+        reason="payments to seller companies",
+    ),
+)
+registry.register(
+    WebhookEvent,
+    personal(
+        "payload",
+        category="user.financial.payment",
+        subject="the payer of the payment it names",
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
+        retention=PROVIDER_LOG,
+        erasure=Erasure.DELETE,
+        export_label="",
+    ),
+    not_personal("id", "provider", "event_id", "type", "object_id", "received_at", "processed_at"),
+)
+registry.register(
+    SandboxSession,
+    not_personal(
+        "id",
+        "public_id",
+        "idempotency_key",
+        "amount_minor",
+        "currency",
+        "merchant_reference",
+        "description",
+        "return_url",
+        "cancel_url",
+        "status",
+        "payment_intent_id",
+        "card_brand",
+        "card_last4",
+        "decline_code",
+        "challenge_code",
+        "refunded_minor",
+        "created_at",
+        "updated_at",
+        reason="the offline sandbox provider's test data (test cards, no real person)",
+    ),
+)
+registry.register(
+    SandboxOutbox,
+    not_personal(
+        "id",
+        "event_id",
+        "body",
+        "deliver_after",
+        "attempts",
+        "delivered_at",
+        "last_error",
+        "created_at",
+        reason="the offline sandbox provider's test notifications",
+    ),
+)
