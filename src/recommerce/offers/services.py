@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from recommerce.accounts.models import Seller
 from recommerce.catalog import services as catalog_services
@@ -133,3 +134,41 @@ def markets_refresh_all(*, batch_size: int = 5000) -> int:
             yield (current, *market_summary(group))
 
     return catalog_services.listings_market_bulk_update(rows(), batch_size=batch_size)
+
+
+def offer_stock_take(*, offer_id: int, quantity: int) -> bool:
+    """Take ``quantity`` units of an active offer's stock, or nothing if fewer are left.
+
+    One conditional UPDATE, so concurrent buyers can never take more than the stock on
+    any database: the row either still has the units when the update runs, or it is not
+    changed. The listing's best offers are refreshed when the offer sells out.
+    """
+    if quantity <= 0:
+        raise ValueError("A quantity to take is positive.")
+    taken = Offer.objects.filter(
+        pk=offer_id,
+        is_active=True,
+        seller__status=Seller.Status.ACTIVE,
+        stock__gte=quantity,
+    ).update(stock=F("stock") - quantity)
+    if taken and _sold_out(offer_id):
+        variant_market_refresh(variant_id=_variant_id(offer_id))
+    return bool(taken)
+
+
+def offer_stock_return(*, offer_id: int, quantity: int) -> None:
+    """Put units back in stock (an expired reservation, a cancelled order)."""
+    if quantity <= 0:
+        raise ValueError("A quantity to return is positive.")
+    Offer.objects.filter(pk=offer_id).update(stock=F("stock") + quantity)
+    if Offer.objects.filter(pk=offer_id, stock=quantity).exists():
+        # It was sold out: it is on the market again.
+        variant_market_refresh(variant_id=_variant_id(offer_id))
+
+
+def _sold_out(offer_id: int) -> bool:
+    return Offer.objects.filter(pk=offer_id, stock=0).exists()
+
+
+def _variant_id(offer_id: int) -> int:
+    return Offer.objects.values_list("variant_id", flat=True).get(pk=offer_id)
