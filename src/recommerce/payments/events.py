@@ -28,6 +28,16 @@ class RefundSucceeded(Event):
 
 
 @dataclass(frozen=True)
+class RefundFailed(Event):
+    """A refund the provider could not complete: the amount is refundable again."""
+
+    refund_id: int
+    payment_id: int
+    amount_minor: int
+    context: str
+
+
+@dataclass(frozen=True)
 class ChargebackOpened(Event):
     chargeback_id: int
     payment_id: int

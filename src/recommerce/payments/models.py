@@ -72,7 +72,10 @@ class Payment(TimeStampedModel):
 
     @property
     def refundable_minor(self) -> int:
-        return self.captured_minor - self.refunded_minor - self.disputed_minor
+        """Return what can still be refunded: captured, less refunds and disputed amounts."""
+        # Refunds and disputes are recorded as the provider reports them, so together they
+        # can exceed the capture (a dispute opened on an already refunded payment).
+        return max(0, self.captured_minor - self.refunded_minor - self.disputed_minor)
 
 
 class InstalmentPlan(TimeStampedModel):
@@ -201,6 +204,9 @@ class SandboxSession(TimeStampedModel):
     card_last4 = models.CharField(max_length=4, blank=True)
     decline_code = models.CharField(max_length=64, blank=True)
     challenge_code = models.CharField(max_length=6, blank=True)
+    confirm_after = models.DateTimeField(
+        null=True, blank=True, help_text="When a processing payment counts as succeeded"
+    )
     refunded_minor = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -160,6 +160,7 @@ registry.register(
         "card_last4",
         "decline_code",
         "challenge_code",
+        "confirm_after",
         "refunded_minor",
         "created_at",
         "updated_at",

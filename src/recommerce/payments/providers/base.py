@@ -68,6 +68,7 @@ class TransferResult:
 class EventKind(enum.StrEnum):
     """The notifications the platform acts on, whatever the provider calls them."""
 
+    PAYMENT_PROCESSING = "payment.processing"  # paid, the money still on its way
     PAYMENT_SUCCEEDED = "payment.succeeded"
     PAYMENT_FAILED = "payment.failed"
     REFUND_SUCCEEDED = "refund.succeeded"
@@ -136,6 +137,13 @@ class PaymentProvider(Protocol):
         description: str,
         idempotency_key: str,
     ) -> TransferResult: ...
+
+    def payout_destination(self, *, seller_id: int, iban: str) -> str:
+        """Return where a transfer to this seller goes: its bank account or its account here.
+
+        Raises ``ProviderError`` when the seller cannot be paid through this provider yet.
+        """
+        ...
 
     def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Check the signature and timestamp of a notification and translate it.

@@ -1,0 +1,109 @@
+"""Read-only admin pages: payments change only through the provider's facts.
+
+Opening a payment writes a staff-access row for its payer (SEC-1), as the staff pages do.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+
+from recommerce.payments.models import (
+    Chargeback,
+    InstalmentPlan,
+    Payment,
+    Refund,
+    Transfer,
+    WebhookEvent,
+)
+from recommerce.privacy.services import staff_access_record
+
+M = TypeVar("M", bound=Model)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[M]):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InstalmentPlanInline(admin.StackedInline[InstalmentPlan, Payment]):
+    model = InstalmentPlan
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin[Payment]):
+    list_display = [
+        "reference",
+        "provider",
+        "status",
+        "plan",
+        "amount_minor",
+        "captured_minor",
+        "refunded_minor",
+        "disputed_minor",
+        "currency",
+        "created_at",
+    ]
+    list_filter = ["status", "provider", "plan"]
+    search_fields = ["reference", "provider_session_id", "provider_payment_id"]
+    inlines = [InstalmentPlanInline]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        payment = Payment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if payment is not None and payment.payer is not None and response.status_code == 200:
+            staff_access_record(
+                staff=request.user, subject=payment.payer, what="admin: payment", path=request.path
+            )
+        return response
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin[Refund]):
+    list_display = ["payment", "amount_minor", "status", "context", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["context", "provider_refund_id", "payment__reference"]
+
+
+@admin.register(Chargeback)
+class ChargebackAdmin(ReadOnlyAdmin[Chargeback]):
+    list_display = ["provider_dispute_id", "payment", "amount_minor", "reason", "status"]
+    list_filter = ["status"]
+    search_fields = ["provider_dispute_id", "payment__reference"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin[Transfer]):
+    list_display = ["seller", "amount_minor", "currency", "status", "provider", "created_at"]
+    list_filter = ["status", "provider"]
+    search_fields = ["provider_transfer_id", "seller__name"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin[WebhookEvent]):
+    list_display = ["provider", "type", "event_id", "object_id", "received_at", "processed_at"]
+    list_filter = ["provider", "type"]
+    search_fields = ["event_id", "object_id"]

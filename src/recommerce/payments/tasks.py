@@ -1,0 +1,36 @@
+"""Background work: the sandbox's notification deliveries and payment reconciliation."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from recommerce.payments.providers.sandbox import SandboxPaymentProvider
+from recommerce.payments.services import payment_provider, payments_reconcile
+
+
+def _sandbox() -> SandboxPaymentProvider | None:
+    provider = payment_provider()
+    return provider if isinstance(provider, SandboxPaymentProvider) else None
+
+
+@db_task()
+def sandbox_event_deliver(event_id: str) -> bool:
+    """Deliver one sandbox notification when it is due (retries reschedule themselves)."""
+    sandbox = _sandbox()
+    return sandbox.outbox_deliver(event_id=event_id) if sandbox else False
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("payments-sandbox-outbox")
+def sandbox_outbox_sweep() -> int:
+    """Deliver every due sandbox notification, including retries a lost task missed."""
+    sandbox = _sandbox()
+    return sandbox.outbox_deliver_due() if sandbox else 0
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("payments-reconcile")
+def payments_reconcile_run() -> int:
+    """Apply kept notifications and ask the provider about payments left waiting."""
+    return payments_reconcile()
