@@ -7,10 +7,11 @@ from django.db.models.signals import post_migrate
 def _sync_roles(using: str = "default", **kwargs: Any) -> None:
     from django.contrib.auth.management import create_permissions
 
-    from recommerce.accounts.roles import roles_sync
+    from recommerce.accounts.roles import ROLE_PERMISSIONS, roles_sync
 
-    # The roles use permissions of two apps; make sure both sets exist whatever the order.
-    for label in ("accounts", "privacy"):
+    # The roles use permissions of several apps; make sure they exist whatever the order.
+    labels = {dotted.split(".")[0] for names in ROLE_PERMISSIONS.values() for dotted in names}
+    for label in sorted(labels):
         create_permissions(apps.get_app_config(label), verbosity=0, using=using)
     roles_sync()
 

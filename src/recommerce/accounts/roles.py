@@ -17,14 +17,21 @@ DPO = "Data protection officer"
 ADMIN = "Admin"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    CUSTOMER_SERVICE: ("accounts.view_personal_data", "accounts.view_user"),
+    CUSTOMER_SERVICE: (
+        "accounts.view_personal_data",
+        "accounts.view_user",
+        "orders.view_order",
+        "orders.change_order",
+    ),
     ANTI_FRAUD: (
         "accounts.view_personal_data",
         "accounts.view_user",
         "accounts.view_seller",
         "accounts.review_seller",
+        "orders.view_order",
+        "orders.change_order",
     ),
-    FINANCE: ("accounts.view_seller", "accounts.view_company"),
+    FINANCE: ("accounts.view_seller", "accounts.view_company", "orders.approve_payout"),
     DPO: (
         "accounts.view_personal_data",
         "accounts.view_user",
@@ -41,6 +48,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_company",
         "privacy.read_access_log",
         "privacy.view_auditevent",
+        "orders.view_order",
+        "orders.change_order",
+        "orders.approve_payout",
     ),
 }
 ROLES = tuple(ROLE_PERMISSIONS)

@@ -128,6 +128,7 @@ registry.register(
         "vat_rate_bp",
         "insured_units",
         "insurance_unit_minor",
+        "insurance_quote_id",
         reason="properties of the item",
     ),
 )

@@ -167,6 +167,7 @@ class SellerApiKey(TimeStampedModel):
         OFFERS_READ = "offers:read", "Read offers"
         OFFERS_WRITE = "offers:write", "Create and change offers"
         ORDERS_READ = "orders:read", "Read orders"
+        ORDERS_WRITE = "orders:write", "Accept, ship, cancel and refund orders"
 
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="api_keys")
     name = models.CharField(max_length=80)

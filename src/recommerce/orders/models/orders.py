@@ -125,6 +125,7 @@ class OrderLine(models.Model):
     vat_rate_bp = models.PositiveIntegerField()
     insured_units = models.PositiveIntegerField(default=0)
     insurance_unit_minor = models.PositiveIntegerField(default=0)
+    insurance_quote_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -1,0 +1,213 @@
+"""Parcels: the carrier interface and its offline sandbox.
+
+``get_carrier()`` returns the implementation named by ``settings.PROVIDERS["carrier"]``.
+A carrier receives what shipping needs and nothing more (SHARE-2): the recipient's name,
+address and phone; the service that calls ``shipment_create`` records that disclosure.
+
+The sandbox answers offline and deterministically:
+
+- a tracking number reads ``SP`` + the creation time (10 digits, Unix seconds) + 4 hex
+  characters of the reference + 2 check characters, e.g. ``SP1767225600A1B2C3``;
+- its journey advances with the clock from that creation time: label created, picked up
+  (+2 h), in transit (+12 h), out for delivery (+30 h), delivered (+40 h);
+- a postal code that does not fit the destination country's format, or a missing name,
+  street or city, is refused with ``ProviderError`` (code ``INVALID_ADDRESS``) and a
+  message that says which;
+- ``SandboxCarrier(unavailable=True)`` (or setting ``unavailable`` on the instance)
+  answers ``ProviderUnavailable`` to every call, as a carrier that is down would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.crypto import salted_hmac
+
+from recommerce.platform import clock
+from recommerce.platform.providers import ProviderError, ProviderUnavailable, get_provider
+
+__all__ = [
+    "Carrier",
+    "SandboxCarrier",
+    "Shipment",
+    "TrackingCode",
+    "TrackingUpdate",
+    "get_carrier",
+]
+
+
+class TrackingCode(enum.StrEnum):
+    LABEL_CREATED = "label_created"
+    PICKED_UP = "picked_up"
+    IN_TRANSIT = "in_transit"
+    OUT_FOR_DELIVERY = "out_for_delivery"
+    DELIVERED = "delivered"
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """A parcel the carrier has registered: its number and the label to print."""
+
+    carrier: str
+    tracking_number: str
+    label_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TrackingUpdate:
+    """One step of a parcel's journey."""
+
+    code: str
+    description: str
+    location: str
+    occurred_at: dt.datetime
+
+
+@runtime_checkable
+class Carrier(Protocol):
+    """Register parcels and report their journey."""
+
+    name: str
+
+    def shipment_create(
+        self,
+        *,
+        reference: str,
+        name: str,
+        line1: str,
+        line2: str,
+        postal_code: str,
+        city: str,
+        country: str,
+        phone: str,
+    ) -> Shipment:
+        """Register a parcel for the address; ``ProviderError`` if it cannot be delivered."""
+        ...
+
+    def tracking(self, *, tracking_number: str) -> list[TrackingUpdate]:
+        """Return the parcel's steps so far, oldest first."""
+        ...
+
+
+def get_carrier() -> Carrier:
+    """Return the configured ``carrier`` provider."""
+    provider = get_provider("carrier")
+    if not isinstance(provider, Carrier):
+        raise ImproperlyConfigured(
+            f'settings.PROVIDERS["carrier"] built {provider!r}, which is not a carrier.'
+        )
+    return provider
+
+
+# --- Sandbox ------------------------------------------------------------------------------
+
+_POSTAL_CODES: dict[str, tuple[str, str]] = {
+    "AT": (r"\d{4}", "4 digits"),
+    "BE": (r"\d{4}", "4 digits"),
+    "CH": (r"\d{4}", "4 digits"),
+    "DE": (r"\d{5}", "5 digits"),
+    "DK": (r"\d{4}", "4 digits"),
+    "ES": (r"\d{5}", "5 digits"),
+    "FI": (r"\d{5}", "5 digits"),
+    "FR": (r"\d{5}", "5 digits"),
+    "IE": (r"[A-Z]\d[\dW] ?[A-Z\d]{4}", "an Eircode such as D02 X285"),
+    "IT": (r"\d{5}", "5 digits"),
+    "LU": (r"(L-)?\d{4}", "4 digits"),
+    "NL": (r"\d{4} ?[A-Z]{2}", "4 digits and 2 letters, such as 1012 AB"),
+    "PL": (r"\d{2}-\d{3}", "the form 00-001"),
+    "PT": (r"\d{4}-\d{3}", "the form 1100-148"),
+    "SE": (r"\d{3} ?\d{2}", "5 digits"),
+    "US": (r"\d{5}(-\d{4})?", "a ZIP code of 5 digits"),
+}
+_GENERIC_POSTAL_CODE = r"[A-Z0-9][A-Z0-9 -]{1,9}"
+_NUMBER = re.compile(r"SP(?P<created>\d{10})(?P<ref>[0-9A-F]{4})(?P<check>[0-9A-F]{2})")
+# Hours after the label is created, and what each step says.
+_JOURNEY: tuple[tuple[TrackingCode, int, str, str], ...] = (
+    (TrackingCode.LABEL_CREATED, 0, "Label created, waiting for the parcel", ""),
+    (TrackingCode.PICKED_UP, 2, "Parcel picked up from the sender", "Sender's depot"),
+    (TrackingCode.IN_TRANSIT, 12, "In transit", "National sorting centre"),
+    (TrackingCode.OUT_FOR_DELIVERY, 30, "Out for delivery", "Local delivery office"),
+    (TrackingCode.DELIVERED, 40, "Delivered", "Recipient's address"),
+)
+
+
+def _check(created: str, ref: str) -> str:
+    return salted_hmac("sandbox-carrier", created + ref).hexdigest()[:2].upper()
+
+
+class SandboxCarrier:
+    """Register parcels and report journeys offline (rules: module docstring)."""
+
+    name = "Sandbox Parcel"
+
+    def __init__(self, *, unavailable: bool = False) -> None:
+        self.unavailable = unavailable
+        self.shipments: list[str] = []
+
+    def _up(self) -> None:
+        if self.unavailable:
+            raise ProviderUnavailable("The carrier's service is unavailable (sandbox).")
+
+    def shipment_create(
+        self,
+        *,
+        reference: str,
+        name: str,
+        line1: str,
+        line2: str,
+        postal_code: str,
+        city: str,
+        country: str,
+        phone: str,
+    ) -> Shipment:
+        self._up()
+        country = country.strip().upper()
+        missing = [
+            label
+            for label, value in (("name", name), ("street", line1), ("city", city))
+            if not value.strip()
+        ]
+        if missing:
+            raise ProviderError(
+                f"The delivery address has no {' or '.join(missing)}.", code="INVALID_ADDRESS"
+            )
+        pattern, shape = _POSTAL_CODES.get(country, (_GENERIC_POSTAL_CODE, "letters and digits"))
+        code = postal_code.strip().upper()
+        if not re.fullmatch(pattern, code):
+            raise ProviderError(
+                f"The postal code “{postal_code}” is not valid for {country or 'the country'}: "
+                f"it should be {shape}.",
+                code="INVALID_ADDRESS",
+            )
+        created = f"{int(clock.now().timestamp()):010d}"
+        ref = hashlib.sha256(reference.encode()).hexdigest()[:4].upper()
+        number = f"SP{created}{ref}{_check(created, ref)}"
+        self.shipments.append(reference)
+        return Shipment(
+            carrier=self.name,
+            tracking_number=number,
+            label_url=f"https://sandbox-parcel.invalid/labels/{number}.pdf",
+        )
+
+    def tracking(self, *, tracking_number: str) -> list[TrackingUpdate]:
+        self._up()
+        match = _NUMBER.fullmatch(tracking_number.strip().upper())
+        if match is None or match["check"] != _check(match["created"], match["ref"]):
+            raise ProviderError(
+                f"No parcel has the tracking number “{tracking_number}”.", code="UNKNOWN_PARCEL"
+            )
+        created = dt.datetime.fromtimestamp(int(match["created"]), tz=dt.UTC)
+        now = clock.now()
+        updates = []
+        for code, hours, description, location in _JOURNEY:
+            occurred_at = created + dt.timedelta(hours=hours)
+            if occurred_at > now:
+                break
+            updates.append(TrackingUpdate(code, description, location, occurred_at))
+        return updates

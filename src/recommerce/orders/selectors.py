@@ -1,0 +1,170 @@
+"""Reads of orders: a buyer's own, a seller's own (never held ones), staff's review queue.
+
+Each getter answers ``None`` for an order the reader may not see, so pages and the API
+answer 404 alike for "not yours" and "does not exist".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership, User
+from recommerce.orders.models import InsurancePolicy, Order, OrderLine
+from recommerce.payments.models import Refund
+
+# What each seller tab lists; held orders are never among them (SHARE-1).
+SELLER_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "": ("All", ()),
+    "new": ("To accept", (Order.Status.PAID,)),
+    "accepted": ("To ship", (Order.Status.ACCEPTED,)),
+    "shipped": ("Shipped", (Order.Status.SHIPPED,)),
+    "delivered": ("Delivered", (Order.Status.DELIVERED,)),
+    "cancelled": ("Cancelled", (Order.Status.CANCELLED,)),
+}
+STAFF_PERMISSION = "orders.change_order"
+SELLER_ORDER_ROLES = frozenset({SellerMembership.Role.OWNER, SellerMembership.Role.ORDERS})
+SELLER_VISIBLE = tuple(s for s in Order.Status.values if s != Order.Status.HELD)
+
+
+def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    return orders.select_related("seller").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=OrderLine.objects.prefetch_related(
+                Prefetch("policies", queryset=InsurancePolicy.objects.order_by("id"))
+            ),
+        ),
+        "tracking_events",
+    )
+
+
+def buyer_order_list(*, user: User) -> QuerySet[Order]:
+    """Return the person's orders, newest first."""
+    if not user.is_authenticated:
+        return Order.objects.none()
+    return Order.objects.filter(buyer=user).select_related("seller")
+
+
+def buyer_order_get(*, user: User, number: str) -> Order | None:
+    """Return the person's order ``number`` with its lines, policies and tracking."""
+    if not user.is_authenticated:
+        return None
+    return _with_details(Order.objects.filter(buyer=user, number=number)).first()
+
+
+def seller_order_list(*, seller: Seller, status: str = "") -> QuerySet[Order]:
+    """Return the seller's orders in one tab of ``SELLER_TABS`` (all visible ones for "")."""
+    statuses = SELLER_TABS.get(status, SELLER_TABS[""])[1] or SELLER_VISIBLE
+    return Order.objects.filter(seller=seller, status__in=statuses).prefetch_related("lines")
+
+
+def seller_order_get(*, seller: Seller, number: str) -> Order | None:
+    """Return the seller's order ``number``, unless it is held for review."""
+    return (
+        Order.objects.filter(seller=seller, number=number, status__in=SELLER_VISIBLE)
+        .prefetch_related("lines")
+        .first()
+    )
+
+
+def held_order_list() -> QuerySet[Order]:
+    """Return the orders waiting for staff review, oldest first."""
+    return (
+        Order.objects.filter(status=Order.Status.HELD)
+        .select_related("seller")
+        .order_by("paid_at", "id")
+    )
+
+
+def held_order_get(*, number: str) -> Order | None:
+    """Return the held order ``number`` with its lines."""
+    return held_order_list().filter(number=number).prefetch_related("lines").first()
+
+
+def order_policy_get(*, order: Order, policy_number: str) -> InsurancePolicy | None:
+    """Return the order's active policy ``policy_number``."""
+    if not policy_number:
+        return None
+    return InsurancePolicy.objects.filter(
+        line__order=order, policy_number=policy_number, status=InsurancePolicy.Status.ACTIVE
+    ).first()
+
+
+def order_refund_pending_minor(*, order: Order) -> int:
+    """Return what refunds started for the order and not yet confirmed add up to."""
+    pending = Refund.objects.filter(
+        payment_id=order.payment_id, context=order.number, status=Refund.Status.PENDING
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return int(pending or 0)
+
+
+def order_refundable_minor(*, order: Order) -> int:
+    """Return what can still be refunded on the order: total - refunded - pending."""
+    return max(
+        0, order.total_minor - order.refunded_minor - order_refund_pending_minor(order=order)
+    )
+
+
+def order_refunds(*, order: Order) -> QuerySet[Refund]:
+    """Return the refunds started for the order, newest first."""
+    return Refund.objects.filter(payment_id=order.payment_id, context=order.number)
+
+
+def orders_to_track() -> QuerySet[Order]:
+    """Return the shipped orders whose parcel the carrier can still report on."""
+    return Order.objects.filter(status=Order.Status.SHIPPED).exclude(tracking_number="")
+
+
+# --- Who may act on an order ------------------------------------------------------------------
+
+
+def is_order_staff(actor: Any) -> bool:
+    """Tell whether ``actor`` is staff allowed to act on any order."""
+    return (
+        isinstance(actor, User)
+        and actor.is_active
+        and actor.is_staff
+        and actor.has_perm(STAFF_PERMISSION)
+    )
+
+
+def is_order_seller(*, order: Order, actor: Any) -> bool:
+    """Tell whether ``actor`` acts for the order's seller (an order role, or its API key)."""
+    if isinstance(actor, SellerApiKey):
+        return actor.seller_id == order.seller_id and actor.revoked_at is None
+    if not isinstance(actor, User) or not actor.is_authenticated:
+        return False
+    return SellerMembership.objects.filter(
+        seller_id=order.seller_id, user=actor, role__in=SELLER_ORDER_ROLES
+    ).exists()
+
+
+def order_actor_capacities(*, order: Order, actor: Any) -> set[str]:
+    """Return in which capacities ``actor`` may act on ``order``: buyer, seller, staff.
+
+    A seller has no part in an order held for review (SHARE-1).
+    """
+    found = set()
+    if isinstance(actor, User) and order.buyer_id is not None and order.buyer_id == actor.pk:
+        found.add("buyer")
+    if order.status != Order.Status.HELD and is_order_seller(order=order, actor=actor):
+        found.add("seller")
+    if is_order_staff(actor):
+        found.add("staff")
+    return found
+
+
+def order_dispatch_deadline(*, order: Order) -> dt.date:
+    """Return the last day to ship on time: the offers' dispatch days, in business days."""
+    days = max(
+        (line.offer.dispatch_days for line in order.lines.select_related("offer")), default=1
+    )
+    day = timezone.localdate(order.paid_at)
+    while days > 0:
+        day += dt.timedelta(days=1)
+        days -= day.weekday() < 5
+    return day

@@ -1,0 +1,43 @@
+"""Background upkeep of orders: parcel tracking and insurance subscriptions left open."""
+
+from __future__ import annotations
+
+import logging
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from recommerce.orders import selectors
+from recommerce.orders.services.fulfilment import order_tracking_refresh
+from recommerce.orders.services.insurance import insurance_retry_due
+from recommerce.platform.providers import ProviderError
+
+logger = logging.getLogger(__name__)
+
+
+def tracking_refresh_all() -> int:
+    """Refresh every shipped parcel's tracking; return how many orders were delivered."""
+    delivered = 0
+    for order in selectors.orders_to_track().iterator():
+        try:
+            refreshed = order_tracking_refresh(order=order)
+        except ProviderError as exc:
+            # One parcel the carrier cannot report on must not stop the others.
+            logger.warning("Tracking of %s failed: %s", order.number, exc)
+            continue
+        delivered += refreshed.status == refreshed.Status.DELIVERED
+    return delivered
+
+
+@db_periodic_task(crontab(minute="*/15"))
+@lock_task("orders-tracking-refresh")
+def tracking_refresh() -> int:
+    """Pull the carriers' news of shipped parcels every 15 minutes."""
+    return tracking_refresh_all()
+
+
+@db_periodic_task(crontab(minute="7,37"))
+@lock_task("orders-insurance-retry")
+def insurance_retry() -> int:
+    """Subscribe again the insurance policies the insurer could not take at once."""
+    return insurance_retry_due()
