@@ -10,20 +10,25 @@ from ninja.errors import ValidationError
 from recommerce.accounts.api import router as accounts_router
 from recommerce.catalog.api import router as catalog_router
 from recommerce.catalog.search import SearchQueryError
+from recommerce.checkout.api import router as checkout_router
 from recommerce.offers.api import router as offers_router
+from recommerce.orders.api import router as orders_router
 
 api = NinjaAPI(
     title="Recommerce API",
     version="1.0.0",
     description=(
         "Catalog, offers and search of the Recommerce marketplace; people's accounts, "
-        "companies and seller files; sellers' offers with an API key."
+        "companies and seller files; sellers' offers with an API key; cart, checkout and "
+        "payment; orders and their fulfilment."
     ),
     urls_namespace="api-v1",
 )
 api.add_router("/", catalog_router)
 api.add_router("/", offers_router)
 api.add_router("/", accounts_router)
+api.add_router("/", checkout_router)
+api.add_router("/", orders_router)
 
 
 @api.exception_handler(SearchQueryError)

@@ -43,13 +43,15 @@ def serve() -> int:
 def demo() -> int:
     """Prepare the demo database once, then run web and worker until Ctrl+C."""
     os.environ.setdefault("DEBUG", "1")
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    # Links in emails and the payment provider's return address point at this server.
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
     import django
 
     django.setup()
     _manage(["migrate", "--no-input", "-v", "0"])
     _manage(["seed", "--size", "demo", "--if-empty"])
-    host = os.environ.get("HOST", "127.0.0.1")
-    port = os.environ.get("PORT", "8000")
     env = {**os.environ, "DEBUG": "1"}
     web = subprocess.Popen(_serve_command(host, port, "2"), env=env)  # noqa: S603
     worker = subprocess.Popen([sys.executable, "-m", "recommerce.cli", "worker"], env=env)

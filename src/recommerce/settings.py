@@ -6,6 +6,7 @@ installed; ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -114,6 +115,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "recommerce.platform.context_processors.site",
                 "recommerce.catalog.context_processors.navigation",
                 "recommerce.accounts.context_processors.prices",
+                "recommerce.checkout.context_processors.cart",
             ],
         },
     }
@@ -363,6 +365,8 @@ PROVIDERS: dict[str, Any] = {
         "OPTIONS": {
             "webhook_secret": os.environ.get("SANDBOX_PAYMENTS_WEBHOOK_SECRET")
             or f"whsec_sandbox_{SECRET_KEY[:24]}",
+            # Seconds the sandbox takes to confirm a payment, as a real provider does.
+            "confirm_delay_seconds": int(os.environ.get("SANDBOX_PAYMENTS_CONFIRM_SECONDS", "2")),
         },
     },
     "credit": "recommerce.payments.providers.credit.SandboxCreditPartner",
@@ -376,6 +380,8 @@ if os.environ.get("STRIPE_SECRET_KEY"):
         "OPTIONS": {
             "secret_key": os.environ["STRIPE_SECRET_KEY"],
             "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+            # Payouts: each seller's Connect account, e.g. {"12": "acct_1Nv…"}.
+            "connect_accounts": json.loads(os.environ.get("STRIPE_CONNECT_ACCOUNTS", "{}")),
         },
     }
 

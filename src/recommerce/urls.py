@@ -4,14 +4,22 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 from recommerce.api import api
+from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("account/orders/", include("recommerce.orders.urls")),
+    path("account/seller/orders/", include("recommerce.orders.urls_seller")),
+    path("account/seller/finance/", include("recommerce.orders.urls_finance")),
+    path("staff/orders/", include("recommerce.orders.urls_staff")),
+    path("staff/finance/", include((staff_finance_urlpatterns, "staff_finance"))),
     path("account/", include("allauth.urls")),
     path("account/", include("recommerce.accounts.urls")),
     path("staff/", include("recommerce.accounts.staff_urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("payments/", include("recommerce.payments.urls")),
+    path("", include("recommerce.checkout.urls")),
     path("", include("recommerce.offers.urls")),
     path("", include("recommerce.catalog.urls")),
 ]

@@ -9,8 +9,11 @@ staff without the permission), with each method it accepts. Each answer must be 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
@@ -36,7 +39,13 @@ from recommerce.accounts.models import (
 )
 from recommerce.accounts.services import companies, sellers, users
 from recommerce.accounts.services.api_keys import seller_api_key_issue
+from recommerce.checkout.models import CartLine, Checkout
+from recommerce.checkout.services.cart import cart_for_user, cart_line_add
+from recommerce.checkout.services.checkout import checkout_start
+from recommerce.offers.services import offer_create
+from recommerce.payments.models import Payment
 from recommerce.privacy.models import AuditEvent
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +77,8 @@ class Entry:
 
 
 ADDRESSES = (("a_home", "a"), ("c1_address", "c1_admin"))
+CHECKOUTS = (("checkout", "a"),)
+CART_LINES = (("cart_line", "a"),)
 MATRIX: dict[str, Entry] = {
     "accounts:address_edit": Entry("address_id", ADDRESSES, ("GET", "POST"), ADDRESS_FORM),
     "accounts:address_delete": Entry("address_id", ADDRESSES, ("POST",)),
@@ -84,6 +95,17 @@ MATRIX: dict[str, Entry] = {
     "api-v1:address_update": Entry("address_id", ADDRESSES, ("PATCH",), {"line1": "1 Mallory St"}),
     "api-v1:address_delete": Entry("address_id", ADDRESSES, ("DELETE",)),
     "api-v1:company_join": Entry("token", (("invitation", "invitee"),), ("POST",), {}, True),
+    "checkout:checkout": Entry("reference", CHECKOUTS, ("GET", "POST"), {"action": "pay"}),
+    "checkout:return": Entry("reference", CHECKOUTS, ("GET",)),
+    "checkout:cancelled": Entry("reference", CHECKOUTS, ("GET",)),
+    "checkout:done": Entry("reference", CHECKOUTS, ("GET",)),
+    "checkout:cart_line": Entry("line_id", CART_LINES, ("POST",), {"quantity": "0"}),
+    "api-v1:cart_line_update": Entry("line_id", CART_LINES, ("PATCH",), {"quantity": 0}),
+    "api-v1:cart_line_delete": Entry("line_id", CART_LINES, ("DELETE",)),
+    "api-v1:checkout_get": Entry("reference", CHECKOUTS, ("GET",)),
+    "api-v1:checkout_patch": Entry("reference", CHECKOUTS, ("PATCH",), {"plan": "x3"}),
+    "api-v1:checkout_pay": Entry("reference", CHECKOUTS, ("POST",), {}),
+    "api-v1:checkout_confirm": Entry("reference", CHECKOUTS, ("POST",)),
     # Uploads under MEDIA_ROOT, served by Django when SERVE_MEDIA is on; no owner page.
     "media": Entry("path", (("doc_path", None),), ("GET",)),
 }
@@ -93,6 +115,34 @@ PUBLIC = {"api-v1:product_detail"}
 # authorise a minor holds the emailed link, which names only the child's first name.
 CAPABILITY_LINKS = {"accounts:parental_consent"}
 SKIPPED_NAMESPACES = {"admin", "headless", "catalog", "offers"}
+# Object URLs with a matrix of their own, next to the orders and money they need: the URL
+# key, the test file, and what that file must request (checked below, so none drifts away).
+OWN_MATRICES: dict[str, tuple[str, str]] = {
+    "orders:detail": ("orders/test_order_isolation.py", 'reverse("orders:detail"'),
+    "orders:cancel": ("orders/test_order_isolation.py", 'reverse("orders:cancel"'),
+    "orders:invoice": ("orders/test_order_isolation.py", 'reverse("orders:invoice"'),
+    "orders:certificate": ("orders/test_order_isolation.py", 'reverse("orders:certificate"'),
+    "seller_orders:detail": ("orders/test_order_isolation.py", '"seller_orders:detail"'),
+    "staff_orders:held_review": ("orders/test_order_isolation.py", '"staff_orders:held_review"'),
+    "api-v1:order_detail": ("orders/test_order_isolation.py", '"/api/v1/orders/{order.number}"'),
+    "api-v1:order_cancel": ("orders/test_order_isolation.py", "/api/v1/orders/{order.number}/can"),
+    "api-v1:seller_order_detail": ("orders/test_order_isolation.py", "/api/v1/seller/orders/{o"),
+    "api-v1:seller_order_accept": ("orders/test_order_isolation.py", "/api/v1/seller/orders/{o"),
+    "api-v1:seller_order_ship": ("orders/test_order_isolation.py", "/api/v1/seller/orders/{o"),
+    "api-v1:seller_order_cancel": ("orders/test_order_isolation.py", "/api/v1/seller/orders/{o"),
+    "api-v1:seller_order_refund": ("orders/test_order_isolation.py", "/api/v1/seller/orders/{o"),
+    "seller_finance:invoice": ("orders/test_statements.py", 'f"invoices/{invoice.pk}/"'),
+    "seller_finance:invoice_pdf": ("orders/test_statements.py", 'f"invoices/{invoice.pk}/pdf/"'),
+    "staff_finance:approve": ("orders/test_payouts_pages.py", "/approve/"),
+    "staff_finance:send": ("orders/test_payouts_pages.py", "/send/"),
+}
+# The sandbox payment provider's own pages stand for the provider's site: like any hosted
+# payment page, whoever holds the session's id may pay it, and it shows only the amount.
+# Notifications are authenticated by their signature (tests/payments/test_webhooks.py).
+PROVIDER_PAGES = {
+    "payments:sandbox_pay", "payments:sandbox_challenge", "payments:sandbox_cancel",
+    "payments:webhook",
+}  # fmt: skip
 
 # --- the world ------------------------------------------------------------------------------
 
@@ -138,7 +188,7 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
         if key == "media":  # its document_root was bound at import: point it here too
             monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
     w = SimpleNamespace()
-    w.a = _person(A_EMAIL, full_name=A_NAME, phone=A_PHONE)
+    w.a = _person(A_EMAIL, full_name=A_NAME, phone=A_PHONE, birth_date=dt.date(1990, 5, 17))
     w.a_home = _address(w.a, A_STREET, user=w.a)
     _address(w.a, "4 Allee des Lamantins", kind="billing", user=w.a)
     w.b = _person("bob.other@example.test", full_name="Bob Other")
@@ -172,12 +222,23 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
         user=w.s2_owner, name="Wombat Devices", legal_name="Wombat SAS", country="FR"
     )
     w.s3 = _submitted_seller(_person("s3.owner@example.test"), S3_NAME, S3_HOLDER, S3_IBAN)
+    offer = offer_create(
+        seller=Seller.objects.get(pk=s1.pk),
+        variant=factories.variant(),
+        grade="good",
+        price_minor=25_000,
+        stock=5,
+    )
+    cart = cart_for_user(user=w.a)
+    w.cart_line = cart_line_add(cart=cart, offer_id=offer.pk, quantity=1)
+    w.checkout = checkout_start(user=w.a, cart=cart)
     w.finance = _staff("finance.staff@example.test", roles.FINANCE)
     w.cs = _staff("cs.staff@example.test", roles.CUSTOMER_SERVICE)
     w.ids = {
         "a_home": w.a_home.pk, "c1_address": w.c1_address.pk, "invitation": w.invitation,
         "seller_invitation": w.seller_invitation, "doc_token": w.doc.token, "key_id": w.key.pk,
         "a_id": w.a.pk, "s3_id": w.s3.pk, "doc_path": w.doc.file.name,
+        "checkout": w.checkout.reference, "cart_line": w.cart_line.pk,
     }  # fmt: skip
     w.canaries = [
         A_NAME, A_EMAIL, A_PHONE, A_STREET, C1_STREET, C1_NAME, C1_ADMIN_NAME, INVITEE_EMAIL,
@@ -206,6 +267,9 @@ def _snapshot(w: SimpleNamespace) -> dict[str, list[dict[str, Any]]]:
     rows["CompanyMembership"] = list(CompanyMembership.objects.order_by("pk").values())
     rows["CompanyInvitation"] = list(CompanyInvitation.objects.order_by("pk").values())
     rows["SellerInvitation"] = list(SellerInvitation.objects.order_by("pk").values())
+    rows["Checkout"] = list(Checkout.objects.order_by("pk").values())
+    rows["CartLine"] = list(CartLine.objects.order_by("pk").values())
+    rows["Payment"] = list(Payment.objects.order_by("pk").values())
     rows["User"] = list(User.objects.order_by("pk").values(*[f.attname for f in User._meta.fields]))
     documents = SellerDocument.objects.order_by("pk")
     rows["on disk"] = [{"file": d.file.storage.exists(d.file.name)} for d in documents]
@@ -238,7 +302,7 @@ def _object_keys() -> set[str]:
         if (
             pattern.pattern.regex.groups
             and not _skipped(pattern, key)
-            and key not in PUBLIC | CAPABILITY_LINKS
+            and key not in PUBLIC | CAPABILITY_LINKS | PROVIDER_PAGES | OWN_MATRICES.keys()
         ):
             found.add(key)
     return found
@@ -264,7 +328,11 @@ def _cells(w: SimpleNamespace) -> list[tuple[str, Entry, str, str, str | None]]:
 
 def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> tuple[Any, str]:
     if url.startswith("/api/"):
-        response = client.generic(method, url, json.dumps(data), content_type="application/json")
+        # Money-moving calls need an Idempotency-Key; each request gets a fresh one.
+        response = client.generic(
+            method, url, json.dumps(data), content_type="application/json",
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )  # fmt: skip
     elif method == "GET":
         response = client.get(url)
     else:
@@ -301,6 +369,14 @@ def test_p_sec_2_every_object_url_is_in_the_matrix():
     assert not unknown, f"Object URLs the SEC-2 matrix cannot fill; add them to MATRIX: {unknown}"
     stale = MATRIX.keys() - _object_keys() - {"media"}
     assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
+
+
+def test_p_sec_2_urls_with_their_own_matrix_are_requested_there():
+    tests = Path(__file__).resolve().parent.parent
+    for key, (path, evidence) in OWN_MATRICES.items():
+        assert evidence in (tests / path).read_text(), f"{key}: {path} no longer requests it"
+    named = {key for _, key, _ in _walk(get_resolver().url_patterns)}
+    assert OWN_MATRICES.keys() | PROVIDER_PAGES <= named
 
 
 def test_p_sec_2_no_actor_reaches_or_changes_anothers_objects(world):
@@ -340,7 +416,7 @@ def test_p_sec_2_owner_reaches_own_object(world, key, method):
         assert response.status_code in (200, 204, 302), (owner, url, response.status_code)
         if response.status_code == 302:
             assert not response["Location"].startswith(login), (owner, url)
-        if method == "GET":
+        if method == "GET" and response.status_code == 200:  # redirects render nothing
             assert any(c in body for c in world.canaries), f"{url} shows {owner} nothing known"
 
 

@@ -269,3 +269,18 @@ def test_rerun_without_if_empty_refuses():
     with pytest.raises(CommandError, match="already has 451 device models"):
         call_command("seed", "--size", "s", stdout=StringIO())
     assert counts() == before
+
+
+def test_the_demo_buyer_has_orders_and_the_demo_seller_a_payout_due():
+    from recommerce.demo.people import DEMO_BUYER_EMAIL, DEMO_SELLER_NAME
+    from recommerce.orders.models import LedgerEntry, Order, Payout
+
+    orders = Order.objects.filter(buyer__email=DEMO_BUYER_EMAIL)
+    seller = Seller.objects.get(name=DEMO_SELLER_NAME)
+    assert orders.count() == 2  # one checkout, two sellers
+    assert orders.get(seller=seller).lines.count() == 2
+    shipped = orders.get(status=Order.Status.SHIPPED)
+    assert shipped.seller_id == seller.pk and shipped.tracking_number
+    payout = Payout.objects.get(seller=seller)
+    assert payout.amount_minor == shipped.total_minor - shipped.commission_minor
+    assert sum(LedgerEntry.objects.values_list("amount_minor", flat=True)) == 0

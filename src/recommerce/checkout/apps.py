@@ -7,4 +7,4 @@ class CheckoutConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from recommerce.checkout import handlers  # noqa: F401  (subscribes to payment events)
+        from recommerce.checkout import handlers, receivers  # noqa: F401  (subscriptions)

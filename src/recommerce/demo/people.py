@@ -12,6 +12,7 @@ from django.db import transaction
 from recommerce.accounts import roles
 from recommerce.accounts.models import Seller, SellerMembership, User
 from recommerce.accounts.services import companies, users
+from recommerce.platform import identifiers
 
 # role, email, password: printed by ``recommerce demo``; public by design, demo data only.
 DEMO_LOGINS: list[tuple[str, str, str]] = [
@@ -41,8 +42,10 @@ STAFF_ROLES = {
     "finance": roles.FINANCE,
     "dpo": roles.DPO,
 }
-# The company the demo seller login works for.
+# The company the demo seller login works for, and the buyer with an order history.
 DEMO_SELLER_NAME = "Revivo Tech"
+DEMO_BUYER_EMAIL = "buyer@recommerce.test"
+DEMO_SELLER_IBAN = "FR7630006000011234567890189"  # a well-formed test number
 
 
 def _person(role: str, email: str, password: str) -> User:
@@ -93,21 +96,27 @@ def demo_people_create() -> int:
                 vat_number="FR40303265045",
                 registration_number="303265045",
             )
-            users.address_create(
-                actor=user,
-                company=company,
-                kind="billing",
-                full_name=user.full_name,
-                company_name=company.legal_name,
-                line1="4 Quai des Chartrons",
-                postal_code="33000",
-                city="Bordeaux",
-                country="FR",
-            )
+            for kind in ("billing", "delivery"):
+                users.address_create(
+                    actor=user,
+                    company=company,
+                    kind=kind,
+                    full_name=user.full_name,
+                    company_name=company.legal_name,
+                    line1="4 Quai des Chartrons",
+                    postal_code="33000",
+                    city="Bordeaux",
+                    country="FR",
+                )
         elif role == "seller":
             seller = Seller.objects.filter(name=DEMO_SELLER_NAME).first()
             if seller is not None:
                 SellerMembership.objects.create(
                     seller=seller, user=user, role=SellerMembership.Role.OWNER
                 )
+                # The demo's sellers start approved; their payout account comes with them.
+                seller.iban = identifiers.iban(DEMO_SELLER_IBAN)
+                seller.iban_last4 = seller.iban[-4:]
+                seller.account_holder = seller.legal_name
+                seller.save(update_fields=["iban", "iban_last4", "account_holder"])
     return created

@@ -26,7 +26,8 @@ from recommerce.demo.catalog import Options, VariantPlan, models_create, variant
 from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
 from recommerce.demo.offers import SellerPools, SellerRef, variant_offers
-from recommerce.demo.people import demo_people_create
+from recommerce.demo.orders import demo_orders_create
+from recommerce.demo.people import DEMO_BUYER_EMAIL, DEMO_SELLER_NAME, demo_people_create
 from recommerce.demo.sellers import SellerProfile, seller_profiles
 from recommerce.offers import services as offer_services
 from recommerce.offers.models import Offer
@@ -126,6 +127,12 @@ def dataset_seed(
             catalog_services.listings_popularity_set({v.variant_id: v.popularity for v in variants})
         with _step(report, "search terms"):
             terms = catalog_services.search_terms_rebuild()
+        placed = 0
+        if size == "demo":
+            with _step(report, "orders"):
+                placed = demo_orders_create(
+                    buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME
+                )
     report.counts = {
         "categories": Category.objects.count(),
         "brands": Brand.objects.count(),
@@ -137,6 +144,7 @@ def dataset_seed(
         "listings with offers": Listing.objects.filter(price_from__isnull=False).count(),
         "users": users,
         "search terms": terms,
+        "orders": placed,
     }
     return report
 
@@ -150,7 +158,7 @@ def sellers_create(profiles: list[SellerProfile]) -> list[SellerRef]:
                 city=p.city, description=p.description, rating_count=p.rating_count,
                 rating_sum=p.rating_sum, orders_shipped=p.orders_shipped,
                 orders_late=p.orders_late, orders_defective=p.orders_defective,
-                quality_bp=p.quality_bp,
+                quality_bp=p.quality_bp, status=Seller.Status.ACTIVE,
             )
             for p in profiles
         ]

@@ -145,12 +145,13 @@ def offer_stock_take(*, offer_id: int, quantity: int) -> bool:
     """
     if quantity <= 0:
         raise ValueError("A quantity to take is positive.")
-    taken = Offer.objects.filter(
-        pk=offer_id,
-        is_active=True,
-        seller__status=Seller.Status.ACTIVE,
-        stock__gte=quantity,
-    ).update(stock=F("stock") - quantity)
+    if not Offer.objects.filter(pk=offer_id, seller__status=Seller.Status.ACTIVE).exists():
+        return False
+    # Only the row's own columns in the condition: a join would make Django update through
+    # a subquery, which PostgreSQL does not re-check after waiting on a concurrent buyer.
+    taken = Offer.objects.filter(pk=offer_id, is_active=True, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
     if taken and _sold_out(offer_id):
         variant_market_refresh(variant_id=_variant_id(offer_id))
     return bool(taken)

@@ -1,0 +1,137 @@
+"""The end of a checkout: place its orders once paid, expire it, reconcile lost payments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+
+from recommerce.checkout.models import CartLine, Checkout
+from recommerce.checkout.providers.risk import Decision
+from recommerce.checkout.selectors import checkouts_due_for_expiry
+from recommerce.checkout.services.checkout import checkout_parts
+from recommerce.checkout.services.reservations import reservation_release, reservation_take
+from recommerce.orders.models import Order
+from recommerce.orders.services.placement import orders_place
+from recommerce.payments import services as payment_services
+from recommerce.payments.models import Payment
+from recommerce.platform import clock
+from recommerce.platform.providers import ProviderError
+
+
+@transaction.atomic
+def checkout_complete(*, payment: Payment) -> list[Order]:
+    """Place the orders of the checkout a captured payment paid for (idempotent).
+
+    Called by the payment-captured event, the buyer's return page and reconciliation.
+    A payment that does not match the checkout's amount, or a checkout whose stock could
+    not be taken again after expiring, is refunded in full rather than fulfilled.
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    checkout = Checkout.objects.select_for_update().filter(reference=payment.reference).first()
+    if checkout is None or payment.status != Payment.Status.CAPTURED:
+        return []
+    if checkout.status == Checkout.Status.COMPLETED:
+        return list(Order.objects.filter(checkout_reference=checkout.reference))
+    problem = ""
+    if payment.captured_minor != checkout.total_minor or payment.currency != checkout.currency:
+        problem = "The amount paid does not match the order."
+    elif checkout.stock_released:
+        # The reservation lapsed while the buyer paid: take the stock again if it is there.
+        missing = reservation_take(checkout)
+        if missing:
+            problem = "Sold out before the payment was confirmed: " + ", ".join(missing)
+        else:
+            checkout.stock_released = False
+    if problem:
+        _refund_whole(payment, problem)
+        checkout.status = Checkout.Status.CANCELLED
+        checkout.failure_message = problem[:200]
+        checkout.save()
+        return []
+    parts = checkout_parts(checkout=checkout)
+    orders = orders_place(
+        checkout_reference=checkout.reference,
+        payment=payment,
+        buyer=checkout.user,
+        company=checkout.company,
+        buyer_vat_number=checkout.buyer_vat_number,
+        reverse_charge=checkout.reverse_charge,
+        delivery=checkout.delivery,
+        billing=checkout.billing,
+        drafts=[part.draft for part in parts],
+        hold_reason="; ".join(checkout.risk_reasons) if checkout.risk == Decision.REVIEW else "",
+    )
+    checkout.status = Checkout.Status.COMPLETED
+    checkout.payment = payment
+    checkout.completed_at = clock.now()
+    checkout.save()
+    CartLine.objects.filter(
+        cart__user=checkout.user, offer_id__in=checkout.lines.values("offer_id")
+    ).delete()
+    return orders
+
+
+def _refund_whole(payment: Payment, reason: str) -> None:
+    if payment.refundable_minor > 0:
+        payment_services.refund_create(
+            payment=payment,
+            amount_minor=payment.refundable_minor,
+            idempotency_key=f"unfulfilled-{payment.reference}-{payment.pk}",
+            reason=reason[:200],
+            context=payment.reference,
+        )
+
+
+def checkout_expire(*, checkout: Checkout) -> Checkout:
+    """Give an overdue checkout's stock back, unless its payment turns out to be captured."""
+    if checkout.payment_id:
+        payment = payment_services.payment_sync(payment=Payment.objects.get(pk=checkout.payment_id))
+        if payment.status == Payment.Status.CAPTURED:
+            checkout_complete(payment=payment)
+            return Checkout.objects.get(pk=checkout.pk)
+    with transaction.atomic():
+        checkout = Checkout.objects.select_for_update().get(pk=checkout.pk)
+        if checkout.status in (Checkout.Status.OPEN, Checkout.Status.PAYING):
+            if checkout.expires_at > clock.now():
+                return checkout
+            checkout.status = Checkout.Status.EXPIRED
+            checkout.save(update_fields=["status", "updated_at"])
+            reservation_release(checkout)
+    return checkout
+
+
+def checkouts_expire_due() -> int:
+    """Expire every overdue checkout; return how many gave their stock back."""
+    released = 0
+    for checkout in checkouts_due_for_expiry(now=clock.now()):
+        if checkout_expire(checkout=checkout).stock_released:
+            released += 1
+    return released
+
+
+def checkouts_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+    """Place the orders of captured payments whose checkout was never completed.
+
+    A crash between the provider's confirmation and the orders' creation, or a lost
+    notification, leaves a paid checkout without orders; this finds and completes them.
+    Payments still pending at the provider are asked for their state first.
+    """
+    cutoff = clock.now() - older_than
+    completed = 0
+    waiting = Checkout.objects.filter(
+        status__in=[Checkout.Status.PAYING, Checkout.Status.EXPIRED, Checkout.Status.OPEN],
+        payment__isnull=False,
+        updated_at__lt=cutoff,
+    ).select_related("payment")
+    for checkout in waiting:
+        payment = checkout.payment
+        assert payment is not None
+        if payment.status in (Payment.Status.PENDING, Payment.Status.PROCESSING):
+            try:
+                payment = payment_services.payment_sync(payment=payment)
+            except ProviderError:
+                continue
+        if payment.status == Payment.Status.CAPTURED and checkout_complete(payment=payment):
+            completed += 1
+    return completed
