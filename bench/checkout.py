@@ -81,7 +81,8 @@ print(json.dumps({
 }))
 """
 
-SELECTED = re.compile(r'<option value="(\d+)" selected>')
+SELECT = re.compile(r'<select name="(\w+)".*?</select>', re.S)
+SELECTED = re.compile(r'<option value="(\w+)" selected>')
 CHECKED = re.compile(r'<input type="radio" name="([\w]+)" value="([\w]+)"[^>]*checked')
 
 
@@ -123,8 +124,11 @@ class Buyer:
         expect(status == 302 and checkout_path.startswith("/checkout/CO"), "start", status)
         status, _, page = self.request("GET", checkout_path)
         expect(status == 200, "checkout page", status)
-        delivery, billing = SELECTED.findall(page)[:2]
-        form = {"delivery_address": delivery, "billing_address": billing, "action": "pay"}
+        form = {"action": "pay"}
+        for select in SELECT.finditer(page):
+            chosen = SELECTED.search(select.group(0))
+            if chosen:
+                form[select.group(1)] = chosen.group(1)
         form |= dict(CHECKED.findall(page))
         status, pay_path, _ = self.request("POST", checkout_path, form)
         expect(status == 302 and "/payments/sandbox/pay/" in pay_path, "pay", status)
@@ -152,10 +156,10 @@ def expect(condition: bool, step: str, status: int) -> None:
 
 def setup(target: Target, count: int) -> dict:
     script = SETUP.replace("__COUNT__", str(count))
+    env = target.env() | {"DJANGO_SETTINGS_MODULE": "recommerce.settings"}
     output = subprocess.run(
-        [PYTHON, "-c", script], env=target.env(), cwd=ROOT, check=True, capture_output=True,
-        text=True,
-    )  # fmt: skip
+        [PYTHON, "-c", script], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

@@ -21,6 +21,7 @@ from recommerce.checkout.services.checkout import (
 from recommerce.checkout.services.completion import checkouts_expire_due
 from recommerce.offers.models import Offer
 from recommerce.payments.models import Payment
+from recommerce.platform.providers import ProviderError
 from tests.checkout.conftest import make_buyer, make_offer
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,33 @@ def test_paying_twice_opens_one_payment_for_the_exact_total(buyer):
     assert first.redirect_url
     checkout.refresh_from_db()
     assert checkout.status == Checkout.Status.PAYING
+
+
+def test_paying_in_three_instalments_when_the_credit_partner_accepts(buyer):
+    checkout = checkout_start(
+        user=buyer, cart=_cart_with(buyer, (make_offer(stock=1, price_minor=60_000), 1))
+    )
+    checkout = checkout_update(checkout=checkout, plan="x3")
+
+    payment = checkout_pay(checkout=checkout, return_url=RETURN, cancel_url=CANCEL)
+
+    schedule = payment.instalments.schedule
+    assert (payment.plan, payment.instalments.count, len(schedule)) == ("x3", 3, 3)
+    assert sum(item["amount_minor"] for item in schedule) == 60_000
+
+
+def test_instalments_declined_by_the_credit_partner_take_nothing_and_keep_the_checkout(db):
+    declined = make_buyer("decline.me@example.com")
+    offer = make_offer(stock=1, price_minor=60_000)
+    checkout = checkout_start(user=declined, cart=_cart_with(declined, (offer, 1)))
+    checkout = checkout_update(checkout=checkout, plan="x4")
+
+    with pytest.raises(ProviderError, match=r"(?i)declin|instalment"):
+        checkout_pay(checkout=checkout, return_url=RETURN, cancel_url=CANCEL)
+
+    checkout.refresh_from_db()
+    assert checkout.status == Checkout.Status.OPEN
+    assert not Payment.objects.filter(status=Payment.Status.CAPTURED).exists()
+    assert _stock(offer) == 0  # still reserved: the buyer can pay now instead
+    checkout = checkout_update(checkout=checkout, plan="full")
+    assert checkout_pay(checkout=checkout, return_url=RETURN, cancel_url=CANCEL).plan == "full"

@@ -123,19 +123,20 @@ def _own_checkout(request: AuthedRequest, reference: str) -> Checkout:
 def _initial(
     checkout: Checkout, addresses: list[Address], parts: list[SellerPart]
 ) -> dict[str, Any]:
-    def match(snapshot: dict[str, Any]) -> int | None:
-        for address in addresses:
-            if (
-                address.line1 == snapshot.get("line1")
-                and address.postal_code == snapshot.get("postal_code")
-                and address.full_name == snapshot.get("name")
-            ):
-                return int(address.pk)
-        return None
+    def match(snapshot: dict[str, Any], kind: str) -> int | None:
+        """Return the address book entry the checkout's copy was taken from."""
+        same = [
+            a for a in addresses
+            if (a.full_name, a.line1, a.postal_code, a.city)
+            == (snapshot.get("name"), snapshot.get("line1"), snapshot.get("postal_code"),
+                snapshot.get("city"))
+        ]  # fmt: skip
+        same.sort(key=lambda a: a.kind != kind)  # the entry of the same kind first
+        return int(same[0].pk) if same else None
 
     initial: dict[str, Any] = {
-        "delivery_address": match(checkout.delivery),
-        "billing_address": match(checkout.billing),
+        "delivery_address": match(checkout.delivery, Address.Kind.DELIVERY),
+        "billing_address": match(checkout.billing, Address.Kind.BILLING),
         "plan": checkout.plan,
     }
     for part in parts:
@@ -171,7 +172,8 @@ def checkout_page(request: AuthedRequest, reference: str) -> HttpResponse:
     ):
         if form.is_valid():
             try:
-                if checkout.status == Checkout.Status.OPEN:
+                # A payment click sends every choice again: only a change is written.
+                if checkout.status == Checkout.Status.OPEN and form.has_changed():
                     checkout = checkout_services.checkout_update(
                         checkout=checkout,
                         delivery_address_id=form.cleaned_data["delivery_address"],
@@ -202,7 +204,7 @@ def checkout_page(request: AuthedRequest, reference: str) -> HttpResponse:
                     "shipping": form[f"shipping_{part.seller_id}"],
                     "lines": [(line, form[f"insure_{line.pk}"]) for line in part.lines],
                 }
-                for part in checkout_services.checkout_parts(checkout=checkout)
+                for part in parts
             ],
             "form": form,
             "has_addresses": bool(addresses),

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 
 from recommerce.platform.models import IdempotentRequest
@@ -69,6 +70,8 @@ def idempotent_call(
         if status >= 500:
             transaction.set_rollback(True)
             return status, payload
+        # Stored as JSON, so the first answer and its replays are the same values.
+        payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
         row.status_code = status
         row.response = payload
         row.save(update_fields=["status_code", "response"])

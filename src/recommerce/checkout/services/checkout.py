@@ -169,7 +169,7 @@ class SellerPart:
 
 def _drafts(checkout: Checkout) -> list[SellerPart]:
     by_seller: dict[int, list[CheckoutLine]] = defaultdict(list)
-    lines = checkout.lines.select_related("offer__variant__device_model", "seller")
+    lines = checkout.lines.select_related("offer__variant__device_model__brand", "seller")
     for line in lines:
         by_seller[line.seller_id].append(line)
     parts = []

@@ -20,7 +20,7 @@ def reservation_take(checkout: Checkout) -> list[str]:
     """Take the stock of every line, all or nothing; return the titles that were short."""
     taken: list[CheckoutLine] = []
     missing = []
-    for line in checkout.lines.select_related("offer__variant__device_model"):
+    for line in checkout.lines.select_related("offer__variant__device_model__brand"):
         if offer_services.offer_stock_take(offer_id=line.offer_id, quantity=line.quantity):
             taken.append(line)
         else:
