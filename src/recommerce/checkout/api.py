@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Header, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from recommerce.accounts.api_auth import PERSON
@@ -26,11 +26,12 @@ from recommerce.checkout.services import completion
 from recommerce.orders.models import Order
 from recommerce.payments import services as payment_services
 from recommerce.payments.models import Payment
-from recommerce.platform.api import BAD_INPUT, NOT_FOUND, Problem
-from recommerce.platform.idempotency import (
-    IdempotencyInProgress,
-    IdempotencyMismatch,
-    idempotent_call,
+from recommerce.platform.api import (
+    BAD_INPUT,
+    NOT_FOUND,
+    IdempotencyKey,
+    Problem,
+    idempotent_response,
 )
 from recommerce.platform.providers import ProviderError
 
@@ -286,20 +287,6 @@ def _own(request: HttpRequest, reference: str) -> Checkout:
     return checkout
 
 
-def _idempotent(
-    request: HttpRequest, key: str, operation: str, body: Any, call: Any
-) -> Status[dict[str, Any]]:
-    try:
-        status, payload = idempotent_call(
-            actor=f"user:{request.user.pk}", key=key, operation=operation, body=body, call=call
-        )
-    except IdempotencyMismatch as error:
-        raise HttpError(422, str(error)) from error
-    except IdempotencyInProgress as error:
-        raise HttpError(409, str(error)) from error
-    return Status(status, payload)
-
-
 @router.post(
     "/checkouts",
     response={201: CheckoutOut, **BAD_INPUT, **DENIED, 409: Problem},
@@ -307,7 +294,7 @@ def _idempotent(
 )
 def checkout_create(
     request: HttpRequest,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),  # type: ignore[type-arg]
+    idempotency_key: IdempotencyKey = "",
 ) -> Status[dict[str, Any]]:
     user = _user(request)
 
@@ -317,9 +304,10 @@ def checkout_create(
         )
         return 201, _checkout_out(checkout)
 
-    if not idempotency_key:
-        return Status(*start())
-    return _idempotent(request, idempotency_key, "checkout.start", {}, start)
+    return idempotent_response(
+        actor=f"user:{user.pk}", key=idempotency_key, operation="checkout.start", body={},
+        call=start,
+    )  # fmt: skip
 
 
 @router.get(
@@ -355,7 +343,7 @@ def checkout_pay(
     request: HttpRequest,
     reference: str,
     payload: PayIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),  # type: ignore[type-arg]
+    idempotency_key: IdempotencyKey = "",
 ) -> Status[dict[str, Any]]:
     checkout = _own(request, reference)
     if not idempotency_key:
@@ -373,7 +361,10 @@ def checkout_pay(
             raise HttpError(502, f"The payment provider did not answer: {error}") from error
         return 200, {"payment_url": payment.redirect_url, "payment_status": payment.status}
 
-    return _idempotent(request, idempotency_key, "checkout.pay", payload.dict(), pay)
+    return idempotent_response(
+        actor=f"user:{request.user.pk}", key=idempotency_key, operation="checkout.pay",
+        body=payload.dict(), call=pay,
+    )  # fmt: skip
 
 
 @router.post(

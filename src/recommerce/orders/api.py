@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.params import functions as param_functions
 
 from recommerce.accounts.api_auth import PERSON, SellerKey
 from recommerce.accounts.models import SellerApiKey, User
@@ -25,11 +24,12 @@ from recommerce.orders.models import Order
 from recommerce.orders.projections import seller_order_view
 from recommerce.orders.services import fulfilment
 from recommerce.payments.models import Refund
-from recommerce.platform.api import NOT_FOUND, InvalidInput, Problem
-from recommerce.platform.idempotency import (
-    IdempotencyInProgress,
-    IdempotencyMismatch,
-    idempotent_call,
+from recommerce.platform.api import (
+    NOT_FOUND,
+    IdempotencyKey,
+    InvalidInput,
+    Problem,
+    idempotent_response,
 )
 
 router = Router(tags=["orders"])
@@ -40,8 +40,6 @@ BAD: dict[int, Any] = {400: Problem | InvalidInput, 422: InvalidInput}
 ORDERS_READ = SellerApiKey.Scope.ORDERS_READ.value
 ORDERS_WRITE = SellerApiKey.Scope.ORDERS_WRITE.value
 LIST_LIMIT = 100
-# An optional header (required for refunds, which check it themselves).
-IdempotencyKey = Annotated[str, param_functions.Header(alias="Idempotency-Key")]
 
 
 # --- Schemas ---------------------------------------------------------------------------------
@@ -223,22 +221,6 @@ def _key(request: HttpRequest) -> SellerApiKey:
     return key
 
 
-def _idempotent(
-    *, actor: str, key: str, operation: str, body: Any, call: Callable[[], tuple[int, Any]]
-) -> Status[Any]:
-    if not key:
-        return Status(*call())
-    try:
-        status, payload = idempotent_call(
-            actor=actor, key=key, operation=operation, body=body, call=call
-        )
-    except IdempotencyMismatch as error:
-        raise HttpError(422, str(error)) from error
-    except IdempotencyInProgress as error:
-        raise HttpError(409, str(error)) from error
-    return Status(status, payload)
-
-
 def _buyer_order(request: HttpRequest, number: str) -> Order:
     order = selectors.buyer_order_get(user=_user(request), number=number)
     if order is None:
@@ -333,7 +315,7 @@ def order_cancel(
         assert fresh is not None
         return 200, OrderOut.model_validate(_detail(fresh)).model_dump(mode="json")
 
-    return _idempotent(
+    return idempotent_response(
         actor=f"user:{user.pk}",
         key=idempotency_key,
         operation=f"order.cancel:{number}",
@@ -389,7 +371,7 @@ def _seller_action(
         assert fresh is not None
         return 200, _seller_payload(fresh)
 
-    return _idempotent(
+    return idempotent_response(
         actor=f"seller:{key.seller_id}",
         key=idempotency_key,
         operation=f"{operation}:{number}",
@@ -507,7 +489,7 @@ def seller_order_refund(
         )
         return 201, out.model_dump(mode="json")
 
-    return _idempotent(
+    return idempotent_response(
         actor=f"seller:{key.seller_id}",
         key=idempotency_key,
         operation=f"order.refund:{number}",
