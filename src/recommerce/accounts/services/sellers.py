@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
 from recommerce.accounts.models import (
@@ -69,6 +70,14 @@ def seller_quality_refresh(*, seller: Seller) -> Seller:
     )
     seller.save(update_fields=["quality_bp", "updated_at"])
     return seller
+
+
+def seller_shipment_record(*, seller_id: int, late: bool) -> Seller:
+    """Count a shipped order in the seller's track record (late or not) and rescore it."""
+    Seller.objects.filter(pk=seller_id).update(
+        orders_shipped=F("orders_shipped") + 1, orders_late=F("orders_late") + int(late)
+    )
+    return seller_quality_refresh(seller=Seller.objects.get(pk=seller_id))
 
 
 def _unique_slug(name: str) -> str:

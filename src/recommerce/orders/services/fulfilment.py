@@ -24,13 +24,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from recommerce.accounts import selectors as account_selectors
-from recommerce.accounts.models import Seller, SellerApiKey, User
-from recommerce.accounts.services import seller_quality_refresh
+from recommerce.accounts.models import SellerApiKey, User
+from recommerce.accounts.services.sellers import seller_shipment_record
 from recommerce.offers.services import offer_stock_return
 from recommerce.orders import selectors
 from recommerce.orders.models import Order, TrackingEvent
@@ -281,10 +280,7 @@ def order_ship(
         ]
     )
     late = timezone.localdate(now) > selectors.order_dispatch_deadline(order=order)
-    Seller.objects.filter(pk=order.seller_id).update(
-        orders_shipped=F("orders_shipped") + 1, orders_late=F("orders_late") + int(late)
-    )
-    seller_quality_refresh(seller=Seller.objects.get(pk=order.seller_id))
+    seller_shipment_record(seller_id=order.seller_id, late=late)
     _mail_buyer(order, f"Your order {order.number} is on its way", "orders/emails/shipped")
     return order
 
