@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 
 from recommerce.accounts.models import Seller
 from recommerce.catalog.models import Category
@@ -28,10 +30,11 @@ class CommissionRule(TimeStampedModel):
 
     class Meta:
         constraints = [
+            # One rule per scope, the empty scopes included (0 stands for "any").
             models.UniqueConstraint(
-                fields=["seller", "category"],
+                Coalesce("seller", Value(0)),
+                Coalesce("category", Value(0)),
                 name="commission_rule_once",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=models.Q(rate_bp__lte=10_000), name="commission_rate_at_most_100pc"
