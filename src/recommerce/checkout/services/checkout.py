@@ -10,12 +10,12 @@ order per seller. Expired or abandoned checkouts give their stock back.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,10 +40,6 @@ from recommerce.payments.models import Payment
 from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError, get_provider
 
-ADDRESS_FIELDS = (
-    "name", "company", "line1", "line2", "postal_code", "city", "region", "country", "phone",
-)  # fmt: skip
-
 
 class CartChanged(ValidationError):
     """Prices or stock changed since the buyer added the items: they must see it first."""
@@ -53,7 +49,7 @@ def _reference() -> str:
     return "CO" + secrets.token_hex(8).upper()
 
 
-def _expiry() -> Any:
+def _expiry() -> dt.datetime:
     return clock.now() + timedelta(minutes=settings.CHECKOUT_RESERVATION_MINUTES)
 
 
