@@ -23,8 +23,7 @@ from recommerce.checkout.pricing import shipping_methods
 from recommerce.checkout.services import cart as cart_services
 from recommerce.checkout.services import checkout as checkout_services
 from recommerce.checkout.services import completion
-from recommerce.orders.models import Order
-from recommerce.payments import services as payment_services
+from recommerce.orders import selectors as order_selectors
 from recommerce.payments.models import Payment
 from recommerce.platform.api import (
     BAD_INPUT,
@@ -273,9 +272,9 @@ def _checkout_out(checkout: Checkout) -> dict[str, Any]:
         ],
         "payment_status": checkout.payment.status if checkout.payment else None,
         "orders": list(
-            Order.objects.filter(checkout_reference=checkout.reference).values_list(
-                "number", flat=True
-            )
+            order_selectors.buyer_order_list(user=checkout.user)
+            .filter(checkout_reference=checkout.reference)
+            .values_list("number", flat=True)
         ),
     }
 
@@ -373,13 +372,5 @@ def checkout_pay(
     summary="Ask the provider for the payment's state (after the payment page)",
 )
 def checkout_confirm(request: HttpRequest, reference: str) -> dict[str, Any]:
-    checkout = _own(request, reference)
-    if checkout.payment and checkout.status != Checkout.Status.COMPLETED:
-        try:
-            payment = payment_services.payment_sync(payment=checkout.payment)
-        except ProviderError:
-            payment = checkout.payment
-        if payment.status == Payment.Status.CAPTURED:
-            completion.checkout_complete(payment=payment)
-        checkout.refresh_from_db()
+    checkout, _ = completion.checkout_confirm(checkout=_own(request, reference))
     return _checkout_out(checkout)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +25,6 @@ from recommerce.checkout.services import completion
 from recommerce.checkout.services.checkout import SellerPart
 from recommerce.checkout.web import remember_count, request_cart, same_origin
 from recommerce.orders import selectors as order_selectors
-from recommerce.payments import services as payment_services
 from recommerce.payments.models import Payment
 from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError
@@ -234,17 +232,11 @@ def checkout_return(request: AuthedRequest, reference: str) -> HttpResponse:
     checkout = _own_checkout(request, reference)
     if checkout.status == Checkout.Status.COMPLETED:
         return redirect("checkout:done", reference=reference)
-    payment = checkout.payment
+    checkout, payment = completion.checkout_confirm(checkout=checkout)
     if payment is None:
         return redirect("checkout:checkout", reference=reference)
-    # If the provider does not answer, the webhook or reconciliation confirms it later.
-    with contextlib.suppress(ProviderError):
-        payment = payment_services.payment_sync(payment=payment)
-    if payment.status == Payment.Status.CAPTURED:
-        completion.checkout_complete(payment=payment)
-        checkout.refresh_from_db()
-        if checkout.status == Checkout.Status.COMPLETED:
-            return redirect("checkout:done", reference=reference)
+    if checkout.status == Checkout.Status.COMPLETED:
+        return redirect("checkout:done", reference=reference)
     if payment.status in (Payment.Status.FAILED, Payment.Status.CANCELLED):
         reason = f" ({payment.failure_message})" if payment.failure_message else ""
         messages.error(
@@ -252,7 +244,6 @@ def checkout_return(request: AuthedRequest, reference: str) -> HttpResponse:
             f"The payment did not go through{reason}. No money was taken; you can try again.",
         )
         return redirect("checkout:checkout", reference=reference)
-    checkout.refresh_from_db()
     return render(
         request, "checkout/confirming.html", {"checkout": checkout, "payment": payment}, status=200
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -135,3 +136,21 @@ def checkouts_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
         if payment.status == Payment.Status.CAPTURED and checkout_complete(payment=payment):
             completed += 1
     return completed
+
+
+def checkout_confirm(*, checkout: Checkout) -> tuple[Checkout, Payment | None]:
+    """Ask the provider for the checkout's payment and place the orders if it is captured.
+
+    What the buyer's return page and the app's confirm call do: the provider's answer,
+    never the URL, decides. If the provider does not answer, the webhook or
+    reconciliation confirms later. Returns the checkout and its payment, both fresh.
+    """
+    payment = checkout.payment
+    if payment is None or checkout.status == Checkout.Status.COMPLETED:
+        return checkout, payment
+    with contextlib.suppress(ProviderError):
+        payment = payment_services.payment_sync(payment=payment)
+    if payment.status == Payment.Status.CAPTURED:
+        checkout_complete(payment=payment)
+    checkout.refresh_from_db()
+    return checkout, payment
