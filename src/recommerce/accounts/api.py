@@ -19,10 +19,9 @@ from recommerce.accounts import selectors
 from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import Address, Seller, SellerMembership, User
 from recommerce.accounts.services import companies, sellers, users
-from recommerce.platform.api import BAD_INPUT, NOT_FOUND, Problem
+from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND
 
 router = Router(tags=["accounts"], auth=PERSON)
-DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
 
 
 def _user(request: HttpRequest) -> User:

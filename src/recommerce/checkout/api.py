@@ -27,6 +27,7 @@ from recommerce.orders import selectors as order_selectors
 from recommerce.payments.models import Payment
 from recommerce.platform.api import (
     BAD_INPUT,
+    DENIED,
     NOT_FOUND,
     IdempotencyKey,
     Problem,
@@ -35,7 +36,6 @@ from recommerce.platform.api import (
 from recommerce.platform.providers import ProviderError
 
 router = Router(tags=["checkout"], auth=PERSON)
-DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
 
 
 def _user(request: HttpRequest) -> User:

@@ -35,6 +35,7 @@ class Problem(Schema):
 
 BAD_INPUT: dict[int, type[Schema]] = {400: InvalidInput, 422: InvalidInput}
 NOT_FOUND: dict[int, type[Schema]] = {404: Problem}
+DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
 
 
 # An ``Idempotency-Key`` header parameter; operations that spend money require it.

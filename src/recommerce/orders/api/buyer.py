@@ -12,7 +12,6 @@ from recommerce.orders import selectors
 from recommerce.orders.api.common import (
     BAD,
     CONFLICT,
-    DENIED,
     LIST_LIMIT,
     buyer_order,
     detail_of,
@@ -27,6 +26,7 @@ from recommerce.orders.api.schemas import (
 )
 from recommerce.orders.services import fulfilment
 from recommerce.platform.api import (
+    DENIED,
     NOT_FOUND,
     IdempotencyKey,
     idempotent_response,

@@ -29,7 +29,6 @@ from recommerce.platform.api import (
 )
 
 router = Router(tags=["orders"])
-DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
 CONFLICT: dict[int, type[Schema]] = {409: Problem}
 # A rule's refusal lists its messages; a missing header or bad filter is one message.
 BAD: dict[int, Any] = {400: Problem | InvalidInput, 422: InvalidInput}
