@@ -306,6 +306,12 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Never served by URL: data exports and identity documents, handed out by views that
+    # check who asks.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -354,6 +360,12 @@ BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
 # Each provider has an offline sandbox (the default) and, where one exists, a real adapter.
 # Where the site is reached from outside: links in emails, provider return URLs.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Privacy ---------------------------------------------------------------------------------
+# Hours a data export can be downloaded (once) before its file is deleted.
+PRIVACY_EXPORT_HOURS = int(os.environ.get("PRIVACY_EXPORT_HOURS", "72"))
+# Aggregates over fewer people than this are shown as "fewer than N" (RETAIN-2).
+PRIVACY_MIN_GROUP = int(os.environ.get("PRIVACY_MIN_GROUP", "5"))
 
 # External services (see platform/providers.py): sandboxes by default, real adapters by env.
 PROVIDERS: dict[str, Any] = {

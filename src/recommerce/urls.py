@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/seller/finance/", include("recommerce.orders.urls_finance")),
     path("staff/orders/", include("recommerce.orders.urls_staff")),
     path("staff/finance/", include((staff_finance_urlpatterns, "staff_finance"))),
+    path("privacy/", include("recommerce.privacy.urls")),
+    path("staff/privacy/", include("recommerce.privacy.staff_urls")),
     path("account/", include("allauth.urls")),
     path("account/", include("recommerce.accounts.urls")),
     path("staff/", include("recommerce.accounts.staff_urls")),

@@ -60,7 +60,8 @@ def test_a_registered_field_passes():
         personal(
             "owner_email",
             category="user.contact.email",
-            subject="owner",
+            subject=None,
+            subject_note="the owner, known by email only",
             purposes=[purposes.SERVICE_ORDERS],
             retention=Retention(days=365, starts="last order"),
             erasure=Erasure.DELETE,
@@ -118,3 +119,48 @@ def test_user_email_is_personal_and_exportable():
     assert email.category == "user.contact.email"
     assert email.erasure is Erasure.ANONYMISE
     assert purposes.SERVICE_ACCOUNT in email.purposes
+
+
+def _gadget_email(subject: object, **retention: object) -> Registry:
+    reg = Registry()
+    reg.register(
+        Gadget,
+        not_personal("id", "colour"),
+        personal(
+            "owner_email",
+            category="user.contact.email",
+            subject=subject,  # type: ignore[arg-type]
+            purposes=[purposes.SERVICE_ORDERS],
+            retention=Retention(days=30, starts="creation", **retention),  # type: ignore[arg-type]
+            erasure=Erasure.DELETE,
+        ),
+    )
+    return reg
+
+
+def test_a_subject_path_that_does_not_reach_the_user_fails_the_check():
+    # A wrong path would leave the field out of every export and erasure, silently.
+    errors = registry_errors([Gadget], _gadget_email("owner"))
+    assert [e.id for e in errors] == ["privacy.E003"]
+    assert "'owner'" in errors[0].msg
+
+
+def test_a_field_with_no_subject_path_must_say_whom_it_is_about():
+    errors = registry_errors([Gadget], _gadget_email(None))
+    assert [e.id for e in errors] == ["privacy.E003"]
+
+
+def test_a_retention_clock_must_be_a_date_field():
+    errors = registry_errors([Gadget], _gadget_email(lambda user: None, clock=("colour",)))
+    assert [e.id for e in errors] == ["privacy.E004"]
+
+
+def test_every_registered_subject_path_of_the_project_reaches_the_user():
+    # promise: RIGHT-1 RIGHT-3 (the engine finds every registered field of a person)
+    from recommerce.privacy.paths import path_reaches_user, subject_paths
+
+    for item in registry:
+        if isinstance(item.subject, str):
+            model = registry.model_classes[item.model_label]
+            for path in subject_paths(item.subject):
+                assert path_reaches_user(model, path), (item.model_label, path)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialToken
+from django.db.models import Q
+
 from recommerce.accounts.models import (
     Address,
     Company,
@@ -18,7 +23,10 @@ from recommerce.accounts.models import (
 from recommerce.privacy import purposes
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
+# Data kept for the account's lifetime goes when the inactive account is erased: the user
+# row carries the clock, the rest follows through the erasure engine.
 ACCOUNT_LIFETIME = Retention(days=3 * 365, starts="the account's last activity")
+ACCOUNT_ACTIVITY = ACCOUNT_LIFETIME.counted_from("last_login", "date_joined")
 WHILE_MEMBER = Retention(days=None, starts="the person leaves the company or seller")
 ACCOUNTING = Retention(days=10 * 365, starts="the end of the financial year")
 
@@ -29,7 +37,7 @@ registry.register(
         category="user.contact.email",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT, purposes.SECURITY],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.ANONYMISE,
         export_label="Email address",
     ),
@@ -39,7 +47,7 @@ registry.register(
         category="user.identity.name",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.ANONYMISE,
         export_label="Name and title",
     ),
@@ -48,7 +56,7 @@ registry.register(
         category="user.contact.phone",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT, purposes.SERVICE_ORDERS],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.DELETE,
         export_label="Phone number",
     ),
@@ -60,7 +68,7 @@ registry.register(
         category="user.preferences",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.DELETE,
         export_label="Country, language and message preferences",
     ),
@@ -72,7 +80,7 @@ registry.register(
         category="user.identity.age",
         subject="self",
         purposes=[purposes.LEGAL_AGE],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.DELETE,
         export_label="Age declaration and parental authorisation",
     ),
@@ -81,7 +89,7 @@ registry.register(
         category="user.credentials.password_hash",
         subject="self",
         purposes=[purposes.SECURITY],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.DELETE,
         export_label="Password (stored only as an Argon2 hash; not exported)",
     ),
@@ -91,7 +99,7 @@ registry.register(
         category="user.activity.account",
         subject="self",
         purposes=[purposes.SERVICE_ACCOUNT, purposes.SECURITY],
-        retention=ACCOUNT_LIFETIME,
+        retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.DELETE,
     ),
     not_personal("id", reason="surrogate key"),
@@ -165,6 +173,10 @@ registry.register(
 )
 
 
+def _invitation_subject(user: User) -> Q:
+    return Q(email__iexact=user.email) | Q(accepted_by=user.pk)
+
+
 def _register_invitations(model: type[CompanyInvitation | SellerInvitation], to: str) -> None:
     registry.register(
         model,
@@ -172,9 +184,10 @@ def _register_invitations(model: type[CompanyInvitation | SellerInvitation], to:
             "email",
             "accepted_by",
             category="user.contact.email",
-            subject="email",
+            subject=_invitation_subject,
+            subject_note="the invited person (by email) and who accepted",
             purposes=[purposes.SERVICE_ACCOUNT],
-            retention=Retention(days=90, starts="the invitation's expiry"),
+            retention=Retention(days=90, starts="the invitation's expiry", clock=("expires_at",)),
             erasure=Erasure.DELETE,
             export_label="Invitations you received",
         ),
@@ -203,7 +216,8 @@ registry.register(
         "iban",
         "account_holder",
         category="user.financial.iban",
-        subject="seller's account holder",
+        subject=None,
+        subject_note="the seller's account holder (a company or a sole trader)",
         purposes=[purposes.SERVICE_ACCOUNT, purposes.LEGAL_ACCOUNTING],
         retention=ACCOUNTING,
         erasure=Erasure.LEGAL_HOLD,
@@ -266,7 +280,8 @@ registry.register(
     personal(
         "file",
         category="user.documents.company",
-        subject="seller's representatives",
+        subject=None,
+        subject_note="the seller's representatives named in its documents",
         purposes=[purposes.SERVICE_ACCOUNT, purposes.LEGAL_ACCOUNTING],
         retention=ACCOUNTING,
         erasure=Erasure.LEGAL_HOLD,
@@ -320,4 +335,128 @@ registry.register(
         export_label="Parental authorisation requests",
     ),
     not_personal("id", "token_hash", "expires_at", "created_at", "updated_at", reason="state"),
+)
+
+# --- Sign-in records kept by the authentication library -------------------------------------
+
+registry.register(
+    EmailAddress,
+    personal(
+        "user",
+        "email",
+        "verified",
+        "primary",
+        category="user.contact.email",
+        subject="user",
+        purposes=[purposes.SERVICE_ACCOUNT, purposes.SECURITY],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Email addresses and their verification",
+    ),
+)
+registry.register(
+    SocialAccount,
+    personal(
+        "user",
+        "provider",
+        "uid",
+        "last_login",
+        "date_joined",
+        "extra_data",
+        category="user.credentials.social_login",
+        subject="user",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Sign-in with Google or Apple",
+    ),
+)
+registry.register(
+    SocialToken,
+    personal(
+        "account",
+        "token",
+        "token_secret",
+        "expires_at",
+        category="user.credentials.social_token",
+        subject="account__user",
+        purposes=[purposes.SERVICE_ACCOUNT],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="",
+    ),
+)
+registry.register(
+    Authenticator,
+    personal(
+        "user",
+        "type",
+        "created_at",
+        "last_used_at",
+        category="user.security.second_factor",
+        subject="user",
+        purposes=[purposes.SECURITY],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="Second-factor methods (never their secrets)",
+    ),
+    personal(
+        "data",
+        category="user.credentials.second_factor_secret",
+        subject="user",
+        purposes=[purposes.SECURITY],
+        retention=ACCOUNT_LIFETIME,
+        erasure=Erasure.DELETE,
+        export_label="",
+    ),
+)
+
+
+# --- Rights engine hooks ---------------------------------------------------------------------
+
+
+def _sole_owner(user: User) -> list[str]:
+    reasons = []
+    for membership in SellerMembership.objects.filter(
+        user=user, role=SellerMembership.Role.OWNER
+    ).select_related("seller"):
+        others = membership.seller.memberships.filter(role=SellerMembership.Role.OWNER).exclude(
+            user=user
+        )
+        live = membership.seller.status not in (Seller.Status.DRAFT, Seller.Status.REJECTED)
+        if live and not others.exists():
+            reasons.append(
+                f"You are the only owner of the seller account “{membership.seller.name}”: "
+                "add another owner or close the seller account first."
+            )
+    return reasons
+
+
+def _close_account(user: User) -> None:
+    """Leave an empty shell: no sign-in is possible and every session is ended."""
+    user.set_unusable_password()
+    user.is_active = False
+    user.save(update_fields=["password", "is_active"])
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def _postal_code_matches(user: User, value: str) -> bool:
+    wanted = value.replace(" ", "").upper()
+    codes = Address.objects.filter(user=user).values_list("postal_code", flat=True)
+    return any(code.replace(" ", "").upper() == wanted for code in codes)
+
+
+def _phone_matches(user: User, value: str) -> bool:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return len(digits) == 4 and "".join(ch for ch in user.phone if ch.isdigit()).endswith(digits)
+
+
+registry.add_erasure_blocker(_sole_owner)
+registry.add_erasure_hook(_close_account)
+registry.add_identity_fact(
+    "postal_code", "The postal code of one of your addresses", _postal_code_matches
+)
+registry.add_identity_fact(
+    "phone_last4", "The last four digits of your phone number", _phone_matches
 )

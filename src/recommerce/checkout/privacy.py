@@ -6,8 +6,10 @@ from recommerce.checkout.models import Cart, CartLine, Checkout, CheckoutLine, C
 from recommerce.privacy import purposes
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
-CART = Retention(days=90, starts="the cart's last change")
-CHECKOUT = Retention(days=13 * 30, starts="the checkout (kept for fraud and payment disputes)")
+CART = Retention(days=90, starts="the cart's last change", clock=("updated_at",))
+CHECKOUT = Retention(
+    days=13 * 30, starts="the checkout (kept for fraud and payment disputes)", clock=("created_at",)
+)
 
 registry.register(
     Cart,
@@ -31,9 +33,9 @@ registry.register(
         "quantity",
         "added_at",
         category="user.activity.cart",
-        subject="cart.user",
+        subject="cart__user",
         purposes=[purposes.SERVICE_ORDERS],
-        retention=CART,
+        retention=CART.counted_from("cart__updated_at"),
         erasure=Erasure.DELETE,
         export_label="Cart: items",
     ),

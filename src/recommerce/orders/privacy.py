@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from recommerce.accounts import selectors as account_selectors
 from recommerce.orders.models import (
     CommissionRule,
     InsurancePolicy,
@@ -14,7 +18,12 @@ from recommerce.orders.models import (
     Payout,
     TrackingEvent,
 )
+from recommerce.orders.providers.carrier import get_carrier
+from recommerce.orders.providers.insurer import get_insurer
+from recommerce.orders.selectors import SELLER_ORDER_ROLES
+from recommerce.platform.mail import send_templated
 from recommerce.privacy import purposes
+from recommerce.privacy.models import Disclosure
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 # Invoices and accounting records: 10 years (Code de commerce L123-22).
@@ -39,7 +48,7 @@ registry.register(
         category="user.contact.delivery",
         subject="buyer",
         purposes=[purposes.SERVICE_ORDERS],
-        retention=ORDER_FOLLOW_UP,
+        retention=ORDER_FOLLOW_UP.counted_from("delivered_at", "created_at"),
         erasure=Erasure.ANONYMISE,
         export_label="Orders: delivery details",
         recipients=["the seller", "the carrier"],
@@ -64,7 +73,7 @@ registry.register(
         category="user.financial.purchase",
         subject="buyer",
         purposes=[purposes.SERVICE_ORDERS, purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("paid_at", "created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Orders: billing and amounts",
         recipients=["the seller"],
@@ -80,7 +89,7 @@ registry.register(
         category="user.activity.orders",
         subject="buyer",
         purposes=[purposes.SERVICE_ORDERS],
-        retention=ORDER_FOLLOW_UP,
+        retention=ORDER_FOLLOW_UP.counted_from("delivered_at", "created_at"),
         erasure=Erasure.ANONYMISE,
         export_label="Orders: fulfilment",
     ),
@@ -115,9 +124,9 @@ registry.register(
         "quantity",
         "unit_price_minor",
         category="user.activity.orders",
-        subject="order.buyer",
+        subject="order__buyer",
         purposes=[purposes.SERVICE_ORDERS, purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("order__paid_at", "order__created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Orders: items bought",
     ),
@@ -141,9 +150,9 @@ registry.register(
         "ends_on",
         "certificate_url",
         category="user.financial.insurance",
-        subject="line.order.buyer",
+        subject="line__order__buyer",
         purposes=[purposes.SERVICE_INSURANCE],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("line__order__created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Device insurance",
         recipients=["the insurer"],
@@ -159,9 +168,9 @@ registry.register(
         "location",
         "occurred_at",
         category="user.activity.orders",
-        subject="order.buyer",
+        subject="order__buyer",
         purposes=[purposes.SERVICE_ORDERS],
-        retention=ORDER_FOLLOW_UP,
+        retention=ORDER_FOLLOW_UP.counted_from("occurred_at"),
         erasure=Erasure.DELETE,
         export_label="Orders: parcel tracking",
     ),
@@ -178,7 +187,7 @@ registry.register(
         category="user.financial.invoice",
         subject="buyer",
         purposes=[purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("issued_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Invoices",
     ),
@@ -242,9 +251,10 @@ registry.register(
         "created_by",
         "approved_by",
         category="staff.activity.approval",
-        subject="created_by / approved_by (staff)",
+        subject="created_by|approved_by",
+        subject_note="the finance staff who created or approved the payout",
         purposes=[purposes.LEGAL_ACCOUNTING, purposes.FRAUD_PREVENTION],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Payouts you created or approved",
     ),
@@ -262,4 +272,64 @@ registry.register(
         "updated_at",
         reason="payments to seller companies",
     ),
+)
+
+
+# --- Rights engine hooks -------------------------------------------------------------------
+
+OPEN_STATUSES = (
+    Order.Status.HELD,
+    Order.Status.PAID,
+    Order.Status.ACCEPTED,
+    Order.Status.SHIPPED,
+)
+
+
+def _open_orders(user: Any) -> list[str]:
+    numbers = list(
+        Order.objects.filter(buyer=user, status__in=OPEN_STATUSES).values_list("number", flat=True)
+    )
+    if not numbers:
+        return []
+    return [
+        f"Order{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} "
+        f"{'are' if len(numbers) > 1 else 'is'} still in progress: your data can be erased "
+        "once delivered or cancelled."
+    ]
+
+
+def _tell_sellers(recipient: str, references: Sequence[str]) -> None:
+    """Email the seller's order team: copies of these orders' buyer details must go."""
+    orders = Order.objects.filter(number__in=references).select_related("seller")
+    for seller in {order.seller for order in orders}:
+        members = account_selectors.seller_members(seller=seller).filter(
+            role__in=SELLER_ORDER_ROLES
+        )
+        send_templated(
+            to=[m.user.email for m in members.select_related("user")],
+            subject="A buyer's personal data was erased",
+            template="orders/email/seller_erasure",
+            context={
+                "seller_name": seller.name,
+                "numbers": sorted(o.number for o in orders if o.seller_id == seller.pk),
+            },
+        )
+
+
+def _order_number_matches(user: Any, value: str) -> bool:
+    return Order.objects.filter(buyer=user, number__iexact=value).exists()
+
+
+registry.add_erasure_blocker(_open_orders)
+registry.add_recipient_notifier(Disclosure.RecipientKind.SELLER, _tell_sellers)
+registry.add_recipient_notifier(
+    Disclosure.RecipientKind.CARRIER,
+    lambda recipient, references: get_carrier().erasure_notify(references=references),
+)
+registry.add_recipient_notifier(
+    Disclosure.RecipientKind.INSURER,
+    lambda recipient, references: get_insurer().erasure_notify(references=references),
+)
+registry.add_identity_fact(
+    "order_number", "The number of one of your orders", _order_number_matches
 )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q
+
 from recommerce.payments.models import (
     Chargeback,
     InstalmentPlan,
@@ -12,6 +16,7 @@ from recommerce.payments.models import (
     Transfer,
     WebhookEvent,
 )
+from recommerce.payments.services.payments import credit_partner, payment_provider
 from recommerce.privacy import purposes
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
@@ -31,7 +36,7 @@ registry.register(
         category="user.financial.payment",
         subject="payer",
         purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Payments",
         recipients=["payment provider"],
@@ -43,7 +48,7 @@ registry.register(
         category="user.financial.card",
         subject="payer",
         purposes=[purposes.SERVICE_PAYMENTS],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.DELETE,
         export_label="Card used (brand and last four digits)",
     ),
@@ -71,9 +76,9 @@ registry.register(
         "schedule",
         "count",
         category="user.financial.credit",
-        subject="payment.payer",
+        subject="payment__payer",
         purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Instalment plans",
         recipients=["credit partner"],
@@ -88,9 +93,9 @@ registry.register(
         "reason",
         "created_at",
         category="user.financial.payment",
-        subject="payment.payer",
+        subject="payment__payer",
         purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Refunds",
     ),
@@ -104,9 +109,9 @@ registry.register(
         "reason",
         "created_at",
         category="user.financial.dispute",
-        subject="payment.payer",
+        subject="payment__payer",
         purposes=[purposes.SERVICE_PAYMENTS, purposes.FRAUD_PREVENTION],
-        retention=ACCOUNTING,
+        retention=ACCOUNTING.counted_from("created_at"),
         erasure=Erasure.LEGAL_HOLD,
         export_label="Payment disputes",
     ),
@@ -129,14 +134,22 @@ registry.register(
         reason="payments to seller companies",
     ),
 )
+
+
+def _webhook_subject(user: Any) -> Q:
+    payments = Payment.objects.filter(payer=user.pk)
+    return Q(object_id__in=payments.exclude(provider_payment_id="").values("provider_payment_id"))
+
+
 registry.register(
     WebhookEvent,
     personal(
         "payload",
         category="user.financial.payment",
-        subject="the payer of the payment it names",
+        subject=_webhook_subject,
+        subject_note="the payer of the payment or refund it names",
         purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
-        retention=PROVIDER_LOG,
+        retention=PROVIDER_LOG.counted_from("received_at"),
         erasure=Erasure.DELETE,
         export_label="",
     ),
@@ -180,4 +193,29 @@ registry.register(
         "created_at",
         reason="the offline sandbox provider's test notifications",
     ),
+)
+
+
+# --- Rights engine hooks -------------------------------------------------------------------
+
+
+def _open_payments(user: Any) -> list[str]:
+    reasons = []
+    if Payment.objects.filter(
+        payer=user.pk, status__in=(Payment.Status.PENDING, Payment.Status.PROCESSING)
+    ).exists():
+        reasons.append("A payment is being processed: try again once it has finished.")
+    if Chargeback.objects.filter(payment__payer=user.pk, status=Chargeback.Status.OPEN).exists():
+        reasons.append("A payment dispute is open: your data is kept until it is settled.")
+    return reasons
+
+
+registry.add_erasure_blocker(_open_payments)
+registry.add_recipient_notifier(
+    "payment_provider",
+    lambda recipient, references: payment_provider().erasure_notify(references=references),
+)
+registry.add_recipient_notifier(
+    "credit_partner",
+    lambda recipient, references: credit_partner().erasure_notify(references=references),
 )

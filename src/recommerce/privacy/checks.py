@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import checks
 from django.db import models
 
+from recommerce.privacy.paths import path_reaches_user, path_target, subject_paths
 from recommerce.privacy.registry import Registry, registry
 
 PROJECT_PACKAGE = "recommerce."
@@ -64,6 +65,48 @@ def registry_errors(
                     id="privacy.E002",
                 )
             )
+    errors += path_errors(models_to_check, reg)
+    return errors
+
+
+def path_errors(
+    models_to_check: Iterable[type[models.Model]], reg: Registry
+) -> list[checks.CheckMessage]:
+    """Check that subjects lead to the user model and retention clocks to dates.
+
+    The rights engine follows these paths to find a person's rows and the retention job to
+    date them; a wrong path would leave data out of an export or an erasure silently.
+    """
+    errors: list[checks.CheckMessage] = []
+    for model in models_to_check:
+        for item in reg.fields_of(model):
+            where = f"{model._meta.label}.{item.field_name}"
+            if isinstance(item.subject, str):
+                for path in subject_paths(item.subject):
+                    if not path_reaches_user(model, path):
+                        errors.append(
+                            checks.Error(
+                                f"{where}: subject path {path!r} does not lead to the user.",
+                                hint="Use a lookup path such as 'buyer' or 'order__buyer'.",
+                                id="privacy.E003",
+                            )
+                        )
+            elif item.subject is None and not item.subject_note:
+                errors.append(
+                    checks.Error(
+                        f"{where}: a field with no subject path needs a subject_note.",
+                        id="privacy.E003",
+                    )
+                )
+            for path in item.retention.clock:
+                target = path_target(model, path)
+                if not isinstance(target, models.DateField | models.DateTimeField):
+                    errors.append(
+                        checks.Error(
+                            f"{where}: retention clock {path!r} is not a date field.",
+                            id="privacy.E004",
+                        )
+                    )
     return errors
 
 

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from recommerce.platform.models import IdempotentRequest
 from recommerce.privacy import purposes
-from recommerce.privacy.models import AuditEvent, Disclosure, StaffAccess
+from recommerce.privacy.deadlines import REQUEST_RECORD_RETENTION_DAYS
+from recommerce.privacy.models import (
+    AuditEvent,
+    DataRequest,
+    DataRequestEvent,
+    Disclosure,
+    ErasureNotice,
+    ErasureRecord,
+    ExportArchive,
+    ProcessingLimit,
+    RetentionRun,
+    StaffAccess,
+)
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 # Accountability records outlive the account they describe (CCPA regs keep 24 months).
-ACCOUNTABILITY = Retention(days=3 * 365, starts="the event")
+ACCOUNTABILITY = Retention(days=3 * 365, starts="the event", clock=("created_at",))
 
 registry.register(
     AuditEvent,
@@ -69,11 +83,164 @@ registry.register(
         "actor",
         "response",
         category="user.activity.api",
-        subject="actor",
+        subject=lambda user: Q(actor=f"user:{user.pk}"),
+        subject_note="the signed-in caller",
         purposes=[purposes.SERVICE_ORDERS, purposes.SECURITY],
-        retention=Retention(days=2, starts="the request"),
+        retention=Retention(days=2, starts="the request", clock=("created_at",)),
         erasure=Erasure.DELETE,
         export_label="",
     ),
     not_personal("id", "key", "operation", "request_hash", "status_code", "created_at"),
+)
+
+# Request records prove the answer: kept 24 months after closing, even past an erasure.
+REQUEST_RECORDS = Retention(
+    days=REQUEST_RECORD_RETENTION_DAYS, starts="the request's closing", clock=("closed_at",)
+)
+
+registry.register(
+    DataRequest,
+    personal(
+        "user",
+        "full_name",
+        "email",
+        "details",
+        "data_points",
+        "answer",
+        "extension_reason",
+        category="user.requests.data_protection",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=REQUEST_RECORDS,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Your data-protection requests",
+    ),
+    personal(
+        "identity_document",
+        "identity_document_type",
+        category="user.government_id.document",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=Retention(days=None, starts="the request's closing"),
+        erasure=Erasure.DELETE,
+        export_label="",
+        sensitive=True,
+    ),
+    not_personal(
+        "id",
+        "reference",
+        "kind",
+        "status",
+        "channel",
+        "jurisdiction",
+        "purpose",
+        "received_at",
+        "acknowledge_by",
+        "acknowledged_at",
+        "due_on",
+        "extended_due_on",
+        "extension_notified_at",
+        "code_hash",
+        "code_expires_at",
+        "code_attempts",
+        "verified_at",
+        "verification_method",
+        "document_requested_at",
+        "closed_at",
+        "handled_by",
+        reason="the request's handling, by staff acting for the platform",
+    ),
+)
+registry.register(
+    DataRequestEvent,
+    personal(
+        "note",
+        category="user.requests.data_protection",
+        subject="request__user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=REQUEST_RECORDS.counted_from("request__closed_at"),
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Steps of your requests",
+    ),
+    not_personal("id", "request", "actor", "action", "created_at", reason="the handling step"),
+)
+registry.register(
+    ExportArchive,
+    personal(
+        "user",
+        "file_name",
+        category="user.requests.export",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=Retention(days=30, starts="the export", clock=("created_at",)),
+        erasure=Erasure.DELETE,
+        export_label="",
+    ),
+    not_personal(
+        "id",
+        "request",
+        "status",
+        "size",
+        "expires_at",
+        "ready_at",
+        "downloaded_at",
+        "error",
+        "created_at",
+    ),
+)
+registry.register(
+    ProcessingLimit,
+    personal(
+        "user",
+        "purpose",
+        "kind",
+        "reason",
+        "created_at",
+        "lifted_at",
+        category="user.preferences.objection",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=Retention(days=None, starts="the account's erasure"),
+        erasure=Erasure.DELETE,
+        export_label="Restrictions and objections you made",
+    ),
+    not_personal("id", "request", reason="link to the request"),
+)
+registry.register(
+    ErasureRecord,
+    not_personal(
+        "id",
+        "subject_id",
+        "request_reference",
+        "status",
+        "blockers",
+        "report",
+        "error",
+        "attempts",
+        "created_at",
+        "erased_at",
+        "finished_at",
+        reason="the erasure ledger holds only the number of an account emptied of its data",
+    ),
+)
+registry.register(
+    ErasureNotice,
+    not_personal(
+        "id",
+        "erasure",
+        "recipient_kind",
+        "recipient",
+        "references",
+        "status",
+        "attempts",
+        "last_error",
+        "sent_at",
+        reason="which companies were told; order numbers point at records already erased",
+    ),
+)
+registry.register(
+    RetentionRun,
+    not_personal(
+        "id", "dry_run", "started_at", "finished_at", "report", "error", reason="counts per rule"
+    ),
 )

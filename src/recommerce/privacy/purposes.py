@@ -82,6 +82,31 @@ SERVICE_INSURANCE = Purpose(
     "Subscribe the device insurance the buyer chose",
 )
 
+MARKETING_EMAIL = Purpose(
+    "marketing.email",
+    Family.MARKETING,
+    LegalBasis.CONSENT,
+    "Send newsletters and offers by email or SMS",
+)
+MARKETING_PERSONALISATION = Purpose(
+    "marketing.personalisation",
+    Family.MARKETING,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Personalise content and offers from what the person browsed and bought",
+)
+MARKETING_AUDIENCES = Purpose(
+    "marketing.audiences",
+    Family.MARKETING,
+    LegalBasis.CONSENT,
+    "Build advertising and social-network audiences and measure ads",
+)
+ANALYTICS = Purpose(
+    "improvement.analytics",
+    Family.IMPROVEMENT,
+    LegalBasis.CONSENT,
+    "Measure how the site is used to improve it",
+)
+
 ALL: tuple[Purpose, ...] = (
     SERVICE_ACCOUNT,
     SERVICE_ORDERS,
@@ -92,4 +117,14 @@ ALL: tuple[Purpose, ...] = (
     FRAUD_PREVENTION,
     SERVICE_PAYMENTS,
     SERVICE_INSURANCE,
+    MARKETING_EMAIL,
+    MARKETING_PERSONALISATION,
+    MARKETING_AUDIENCES,
+    ANALYTICS,
 )
+BY_CODE = {purpose.code: purpose for purpose in ALL}
+
+
+def by_code(code: str) -> Purpose:
+    """Return the declared purpose with ``code`` (``KeyError`` for an undeclared one)."""
+    return BY_CODE[code]

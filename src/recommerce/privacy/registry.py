@@ -19,12 +19,26 @@ unclassified.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
+from django.db.models import Q
 
 from recommerce.privacy.purposes import Purpose
+
+SubjectQuery = Callable[[Any], Q]
+Subject = str | SubjectQuery | None
+"""Who a field is about, and how to find their rows.
+
+- a lookup path from the model to the user (``"buyer"``, ``"order__buyer"``; ``"self"`` on
+  the user model; alternatives joined by ``|``: ``"created_by|approved_by"``);
+- a function of the user returning a ``Q`` over the model, for links that are not foreign
+  keys (a provider's notification naming the person's payment);
+- ``None`` when the field is about people who are not account holders (a seller company's
+  representatives): it is kept to its retention period and never exported to a user.
+"""
 
 
 class Erasure(enum.StrEnum):
@@ -38,10 +52,20 @@ class Erasure(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Retention:
-    """How long a field is kept, counted from an event (``days=None``: while it exists)."""
+    """How long a field is kept, counted from an event (``days=None``: while it exists).
+
+    ``clock`` names the model's date fields (lookup paths, first non-null wins) that start
+    the period, so the retention job can apply it. A period without a clock runs with the
+    account: it ends when the inactive account is erased.
+    """
 
     days: int | None
     starts: str
+    clock: tuple[str, ...] = ()
+
+    def counted_from(self, *clock: str) -> Retention:
+        """Return this period with the model's date fields that start it."""
+        return Retention(self.days, self.starts, tuple(clock))
 
     def describe(self) -> str:
         if self.days is None:
@@ -59,13 +83,19 @@ class PersonalField:
     model_label: str
     field_name: str
     category: str
-    subject: str
+    subject: Subject
     purposes: tuple[Purpose, ...]
     retention: Retention
     erasure: Erasure
     export_label: str
     sensitive: bool = False
     recipients: tuple[str, ...] = ()
+    subject_note: str = ""
+
+    def describe_subject(self) -> str:
+        if self.subject_note:
+            return self.subject_note
+        return self.subject if isinstance(self.subject, str) else "see the model"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +104,14 @@ class Personal:
 
     field_names: tuple[str, ...]
     category: str
-    subject: str
+    subject: Subject
     purposes: tuple[Purpose, ...]
     retention: Retention
     erasure: Erasure
     export_label: str = ""
     sensitive: bool = False
     recipients: tuple[str, ...] = ()
+    subject_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +125,14 @@ class NotPersonal:
 def personal(
     *field_names: str,
     category: str,
-    subject: str,
+    subject: Subject,
     purposes: Sequence[Purpose],
     retention: Retention,
     erasure: Erasure,
     export_label: str = "",
     sensitive: bool = False,
     recipients: Sequence[str] = (),
+    subject_note: str = "",
 ) -> Personal:
     if not field_names:
         raise ValueError("personal() needs at least one field name.")
@@ -116,6 +148,7 @@ def personal(
         export_label=export_label,
         sensitive=sensitive,
         recipients=tuple(recipients),
+        subject_note=subject_note,
     )
 
 
@@ -123,15 +156,50 @@ def not_personal(*field_names: str, reason: str = "") -> NotPersonal:
     return NotPersonal(field_names=field_names, reason=reason)
 
 
+ErasureBlocker = Callable[[Any], list[str]]
+ErasureHook = Callable[[Any], None]
+RecipientNotifier = Callable[[str, Sequence[str]], None]
+IdentityFact = Callable[[Any, str], bool]
+
+
 @dataclass
 class Registry:
-    """Every classification, keyed by ``(model label, field name)``."""
+    """Every classification, keyed by ``(model label, field name)``, and the apps' hooks.
+
+    Hooks let an app take part in erasure without privacy importing it: a blocker says why
+    a person cannot be erased yet (an open order), a hook erases what no field describes (a
+    session, a cache entry), a notifier tells a recipient of past disclosures.
+    """
 
     personal_fields: dict[tuple[str, str], PersonalField] = field(default_factory=dict)
     not_personal_fields: dict[tuple[str, str], str] = field(default_factory=dict)
+    model_classes: dict[str, type[models.Model]] = field(default_factory=dict)
+    erasure_blockers: list[ErasureBlocker] = field(default_factory=list)
+    erasure_hooks: list[ErasureHook] = field(default_factory=list)
+    recipient_notifiers: dict[str, RecipientNotifier] = field(default_factory=dict)
+    identity_facts: dict[str, tuple[str, IdentityFact]] = field(default_factory=dict)
+
+    def add_erasure_blocker(self, blocker: ErasureBlocker) -> ErasureBlocker:
+        """Register ``blocker(user) -> [reasons]``; any reason postpones the erasure."""
+        self.erasure_blockers.append(blocker)
+        return blocker
+
+    def add_erasure_hook(self, hook: ErasureHook) -> ErasureHook:
+        """Register ``hook(user)``, run inside the erasure's transaction."""
+        self.erasure_hooks.append(hook)
+        return hook
+
+    def add_identity_fact(self, name: str, label: str, matches: IdentityFact) -> None:
+        """Register a fact a requester can give to prove who they are: ``matches(user, v)``."""
+        self.identity_facts[name] = (label, matches)
+
+    def add_recipient_notifier(self, kind: str, notifier: RecipientNotifier) -> None:
+        """Register how recipients of ``kind`` hear of an erasure: ``notifier(recipient, refs)``."""
+        self.recipient_notifiers[kind] = notifier
 
     def register(self, model: type[models.Model], *declarations: Personal | NotPersonal) -> None:
         label = model._meta.label
+        self.model_classes[label] = model
         for declaration in declarations:
             for name in declaration.field_names:
                 key = (label, name)
@@ -151,11 +219,13 @@ class Registry:
                     export_label=declaration.export_label or name.replace("_", " "),
                     sensitive=declaration.sensitive,
                     recipients=declaration.recipients,
+                    subject_note=declaration.subject_note,
                 )
 
     def unregister(self, model: type[models.Model]) -> None:
         """Forget every classification of ``model`` (used by tests of the check)."""
         label = model._meta.label
+        self.model_classes.pop(label, None)
         for store in (self.personal_fields, self.not_personal_fields):
             for key in [k for k in store if k[0] == label]:
                 del store[key]
@@ -172,6 +242,13 @@ class Registry:
         return iter(
             sorted(self.personal_fields.values(), key=lambda f: (f.model_label, f.field_name))
         )
+
+    def by_model(self) -> dict[type[models.Model], list[PersonalField]]:
+        """Return the personal fields grouped by model, in a stable order."""
+        grouped: dict[type[models.Model], list[PersonalField]] = {}
+        for personal_field in self:
+            grouped.setdefault(self.model_classes[personal_field.model_label], []).append(personal_field)
+        return grouped
 
     def classified_keys(self) -> Iterable[tuple[str, str]]:
         yield from self.personal_fields

@@ -23,6 +23,7 @@ import datetime as dt
 import enum
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -94,6 +95,15 @@ class Carrier(Protocol):
         """Return the parcel's steps so far, oldest first."""
         ...
 
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Tell the carrier that the person behind ``references`` had their data erased.
+
+        ``references`` are the platform's references the carrier received (order numbers).
+        Raises ``ProviderUnavailable`` when the carrier cannot be reached, so the erasure's
+        notice stays pending and is retried.
+        """
+        ...
+
 
 def get_carrier() -> Carrier:
     """Return the configured ``carrier`` provider."""
@@ -149,6 +159,7 @@ class SandboxCarrier:
     def __init__(self, *, unavailable: bool = False) -> None:
         self.unavailable = unavailable
         self.shipments: list[str] = []
+        self.erasure_notices: list[tuple[str, ...]] = []
 
     def _up(self) -> None:
         if self.unavailable:
@@ -194,6 +205,10 @@ class SandboxCarrier:
             tracking_number=number,
             label_url=f"https://sandbox-parcel.invalid/labels/{number}.pdf",
         )
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        self._up()
+        self.erasure_notices.append(tuple(references))
 
     def tracking(self, *, tracking_number: str) -> list[TrackingUpdate]:
         self._up()

@@ -27,6 +27,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -103,6 +104,15 @@ class Insurer(Protocol):
         """End a policy (the insured order was cancelled)."""
         ...
 
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Tell the insurer that the person behind ``references`` had their data erased.
+
+        ``references`` are the platform's references the insurer received (order numbers).
+        Raises ``ProviderUnavailable`` when the insurer cannot be reached, so the erasure's
+        notice stays pending and is retried.
+        """
+        ...
+
 
 def get_insurer() -> Insurer:
     """Return the configured ``insurer`` provider."""
@@ -164,6 +174,7 @@ class SandboxInsurer:
 
     def __init__(self, *, unavailable: bool = False) -> None:
         self.unavailable = unavailable
+        self.erasure_notices: list[tuple[str, ...]] = []
         self.subscriptions: list[str] = []
 
     def _up(self) -> None:
@@ -246,6 +257,10 @@ class SandboxInsurer:
         ):
             pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
         return bytes(pdf.output())
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        self._up()
+        self.erasure_notices.append(tuple(references))
 
     def cancel(self, *, policy_number: str) -> None:
         self._up()

@@ -8,7 +8,7 @@ and payouts only ever talk to this interface, through ``payments.services``.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -142,6 +142,15 @@ class PaymentProvider(Protocol):
         """Return where a transfer to this seller goes: its bank account or its account here.
 
         Raises ``ProviderError`` when the seller cannot be paid through this provider yet.
+        """
+        ...
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Tell the payment provider that the person behind ``references`` had their data erased.
+
+        ``references`` are the platform's references the payment provider received (order numbers).
+        Raises ``ProviderUnavailable`` when the payment provider cannot be reached, so the erasure's
+        notice stays pending and is retried.
         """
         ...
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
 
 from recommerce.platform import clock
-from recommerce.platform.providers import ProviderError
+from recommerce.platform.providers import ProviderError, ProviderUnavailable
 
 MIN_AMOUNT_MINOR = 10_000
 MAX_AMOUNT_MINOR = 300_000
@@ -61,6 +62,15 @@ class CreditPartner(Protocol):
         """Accept or decline paying ``amount_minor`` in ``count`` instalments."""
         ...
 
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Tell the credit partner that the person behind ``references`` had their data erased.
+
+        ``references`` are the platform's references the credit partner received (order numbers).
+        Raises ``ProviderUnavailable`` when the credit partner cannot be reached, so the erasure's
+        notice stays pending and is retried.
+        """
+        ...
+
 
 def instalment_schedule(
     *, amount_minor: int, count: int, first_due: dt.date, step_days: int = INSTALMENT_STEP_DAYS
@@ -81,6 +91,15 @@ class SandboxCreditPartner:
     """An offline credit partner with the documented, deterministic rules above."""
 
     name = "sandbox-credit"
+
+    def __init__(self, *, unavailable: bool = False) -> None:
+        self.unavailable = unavailable
+        self.erasure_notices: list[tuple[str, ...]] = []
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        if self.unavailable:
+            raise ProviderUnavailable("The credit partner is unavailable (sandbox).")
+        self.erasure_notices.append(tuple(references))
 
     def decide(
         self,

@@ -11,7 +11,8 @@ local stand-in), ``connect_accounts`` (seller id → the seller's connected acco
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,6 +47,8 @@ _TRANSFER_KINDS = {
     "transfer.reversed": EventKind.TRANSFER_FAILED,
     "transfer.failed": EventKind.TRANSFER_FAILED,
 }
+
+logger = logging.getLogger(__name__)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -235,6 +238,16 @@ class StripePaymentProvider:
                 "This seller has no connected Stripe account configured.", code="no_destination"
             )
         return account
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Nothing to ask Stripe: payments are made without a Stripe customer object.
+
+        Checkout Sessions are created with ``customer_email`` and no ``customer``, so Stripe
+        holds no reusable profile of the person to delete; the payments themselves (with
+        the email given at checkout) Stripe keeps under its own obligations as a payment
+        institution.
+        """
+        logger.info("Erasure of %d payment(s): no Stripe customer to delete.", len(references))
 
     def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Verify Stripe's signature with the SDK, then translate the event."""

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from stdnum import iban as stdnum_iban
@@ -62,6 +62,7 @@ class SandboxPaymentProvider(HostedPages):
             raise ValueError("The sandbox payment provider needs a webhook_secret.")
         self.webhook_secret = webhook_secret
         self.confirm_delay = dt.timedelta(seconds=max(0, confirm_delay_seconds))
+        self.erasure_notices: list[tuple[str, ...]] = []
         self.outbox = Outbox(
             provider_name=self.name, webhook_secret=webhook_secret, transport=transport
         )
@@ -224,6 +225,9 @@ class SandboxPaymentProvider(HostedPages):
         if not iban:
             raise ProviderError("The seller has no bank account on file.", code="no_destination")
         return iban
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        self.erasure_notices.append(tuple(references))
 
     def webhook_verify(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Check the signature and its age, then read the notification."""

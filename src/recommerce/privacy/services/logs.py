@@ -1,4 +1,4 @@
-"""Writes of the privacy core: audit rows, the staff access log and the disclosure log."""
+"""Writes of the privacy logs: audit rows, staff access (SEC-1) and disclosures (SHARE-5)."""
 
 from __future__ import annotations
 

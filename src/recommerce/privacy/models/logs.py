@@ -1,6 +1,5 @@
-"""The privacy core's own tables: the audit trail of personal-data changes and the log of
-staff access to people's data (SEC-1). Requests, consent and disclosures arrive with their
-features."""
+"""The privacy core's logs: changes to personal data, staff access (SEC-1), disclosures
+(SHARE-5)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,23 @@
+"""The privacy core's tables."""
+
+from recommerce.privacy.models.logs import AuditEvent, Disclosure, StaffAccess
+from recommerce.privacy.models.requests import (
+    DataRequest,
+    DataRequestEvent,
+    ExportArchive,
+    ProcessingLimit,
+)
+from recommerce.privacy.models.runs import ErasureNotice, ErasureRecord, RetentionRun
+
+__all__ = [
+    "AuditEvent",
+    "DataRequest",
+    "DataRequestEvent",
+    "Disclosure",
+    "ErasureNotice",
+    "ErasureRecord",
+    "ExportArchive",
+    "ProcessingLimit",
+    "RetentionRun",
+    "StaffAccess",
+]

@@ -1,0 +1,92 @@
+"""Apply the registry's erasure strategies to one person's rows (inside a transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import models
+
+from recommerce.privacy.paths import concrete_field
+from recommerce.privacy.registry import Erasure, PersonalField
+from recommerce.privacy.rights.rows import Holding, link_fields, user_fields
+from recommerce.privacy.rights.values import KEEP, erased_value
+
+
+def holding_erase(
+    holding: Holding, *, subject_pk: Any, on_file: Callable[[str], None]
+) -> tuple[str, int]:
+    """Erase one model's rows of the person; return the action taken and the row count.
+
+    Rows go entirely when the person's link to them is itself to be deleted (an address,
+    a cart). Otherwise each field follows its strategy, and a link held for a legal period
+    is cut, so the kept record no longer points at the account.
+    """
+    model, fields = holding.model, holding.fields
+    rows = model._base_manager.filter(pk__in=holding.pks)
+    if _deletes_rows(fields):
+        _collect_files(model, fields, rows, on_file)
+        count, _ = rows.delete()
+        return "deleted", len(holding.pks) if count else 0
+    plan = _update_plan(model, fields)
+    if not plan:
+        return "kept (legal hold)", len(holding.pks)
+    _collect_files(model, fields, rows, on_file)
+    direct = {name for item in fields for name in user_fields(item)}
+    for obj in rows.only(*plan):
+        changed = []
+        for name, strategy in plan.items():
+            field = concrete_field(model, name)
+            current = getattr(obj, field.attname)
+            if name in direct and current != subject_pk:
+                continue  # another person's link on a shared record (a second approver)
+            value = erased_value(field, strategy, current, obj.pk)
+            if value is not KEEP:
+                setattr(obj, field.attname, value)
+                changed.append(field.attname)
+        if changed:
+            obj.save(update_fields=changed)
+    return "anonymised", len(holding.pks)
+
+
+def _deletes_rows(fields: tuple[PersonalField, ...]) -> bool:
+    for item in fields:
+        if item.erasure is Erasure.DELETE and item.field_name in link_fields(item):
+            return True
+    return False
+
+
+def _update_plan(
+    model: type[models.Model], fields: tuple[PersonalField, ...]
+) -> dict[str, Erasure]:
+    plan: dict[str, Erasure] = {}
+    for item in fields:
+        strategy = item.erasure
+        if strategy is Erasure.LEGAL_HOLD:
+            if item.field_name not in user_fields(item):
+                continue
+            # Kept for the legal period, but detached from the account.
+            strategy = Erasure.DELETE
+        if _is_primary_key(model, item.field_name):
+            continue
+        plan[item.field_name] = strategy
+    return plan
+
+
+def _is_primary_key(model: type[models.Model], name: str) -> bool:
+    return bool(concrete_field(model, name).primary_key)
+
+
+def _collect_files(
+    model: type[models.Model],
+    fields: tuple[PersonalField, ...],
+    rows: models.QuerySet[Any],
+    on_file: Callable[[str], None],
+) -> None:
+    for item in fields:
+        field = concrete_field(model, item.field_name)
+        if isinstance(field, models.FileField) and item.erasure is not Erasure.LEGAL_HOLD:
+            for name in rows.exclude(**{item.field_name: ""}).values_list(
+                item.field_name, flat=True
+            ):
+                on_file(str(name))

@@ -1,0 +1,168 @@
+"""Erase a person (RIGHT-3): one atomic pass over the registry, then the recipients.
+
+Steps, each recorded on the person's ``ErasureRecord`` so a failure can be resumed:
+
+1. blockers (an open order, an open dispute) postpone the erasure with their reasons;
+2. in one transaction: every registered row of the person is deleted, anonymised or
+   detached under its legal hold, the apps' hooks run, and a notice is queued for each
+   recipient of earlier disclosures;
+3. each notice goes through the recipient's adapter; any failure leaves the record
+   ``failed`` and resumable, never ``done``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from recommerce.privacy.models import Disclosure, ErasureNotice, ErasureRecord
+from recommerce.privacy.registry import Registry, registry
+from recommerce.privacy.rights.erase import holding_erase
+from recommerce.privacy.rights.rows import person_holdings
+
+logger = logging.getLogger(__name__)
+
+
+def erasure_blockers(*, user: Any, reg: Registry = registry) -> list[str]:
+    """Return why ``user`` cannot be erased yet (empty when nothing stands in the way)."""
+    reasons: list[str] = []
+    for blocker in reg.erasure_blockers:
+        reasons.extend(blocker(user))
+    return reasons
+
+
+def erasure_start(*, user: Any, request_reference: str = "") -> ErasureRecord:
+    """Open an erasure of ``user`` in the ledger and run it as far as it can go."""
+    record = ErasureRecord.objects.create(subject_id=user.pk, request_reference=request_reference)
+    return erasure_run(record=record, user=user)
+
+
+def erasure_run(*, record: ErasureRecord, user: Any = None, notify: bool = True) -> ErasureRecord:
+    """Run or resume ``record``: check blockers, erase the data once, tell the recipients."""
+    if record.erased_at is None:
+        user = user if user is not None else _user(record.subject_id)
+        if user is None:
+            return _fail(record, "The account no longer exists and was never erased.")
+        reasons = erasure_blockers(user=user)
+        if reasons:
+            record.status, record.blockers = ErasureRecord.Status.POSTPONED, reasons
+            record.save(update_fields=["status", "blockers"])
+            return record
+        try:
+            _erase_data(record, user, queue_notices=notify)
+        except Exception as error:  # reported on the record, resumable
+            logger.exception("Erasure %s failed before commit.", record.pk)
+            return _fail(record, f"Data not erased: {error}")
+    if notify:
+        _send_notices(record)
+    return record
+
+
+def _user(pk: int) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._base_manager.filter(pk=pk).first()
+
+
+@transaction.atomic
+def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> None:
+    record = ErasureRecord.objects.select_for_update().get(pk=record.pk)
+    if record.erased_at is not None:
+        return
+    recipients: dict[tuple[str, str], set[str]] = {}
+    if queue_notices:
+        for kind, recipient, reference in Disclosure.objects.filter(subject=user).values_list(
+            "recipient_kind", "recipient", "reference"
+        ):
+            recipients.setdefault((kind, recipient), set()).add(reference)
+    files: list[str] = []
+    report: dict[str, Any] = {}
+    for holding in person_holdings(user):
+        action, count = holding_erase(holding, subject_pk=user.pk, on_file=files.append)
+        report[holding.label] = {"action": action, "rows": count}
+    for hook in registry.erasure_hooks:
+        hook(user)
+    ErasureNotice.objects.bulk_create(
+        ErasureNotice(
+            erasure=record, recipient_kind=kind, recipient=recipient, references=sorted(refs)
+        )
+        for (kind, recipient), refs in sorted(recipients.items())
+    )
+    record.status, record.report, record.blockers = ErasureRecord.Status.ERASED, report, []
+    record.erased_at, record.error = timezone.now(), ""
+    record.attempts += 1
+    record.save(update_fields=["status", "report", "blockers", "erased_at", "error", "attempts"])
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete an erased person's file %s.", name)
+
+
+def _send_notices(record: ErasureRecord) -> None:
+    failed = 0
+    for notice in record.notices.exclude(status=ErasureNotice.Status.SENT):
+        notifier = registry.recipient_notifiers.get(notice.recipient_kind)
+        notice.attempts += 1
+        try:
+            if notifier is None:
+                raise LookupError(f"No adapter tells a {notice.recipient_kind} of an erasure.")
+            notifier(notice.recipient, notice.references)
+        except Exception as error:  # kept on the notice, retried on resume
+            notice.status, notice.last_error = ErasureNotice.Status.FAILED, str(error)[:500]
+            failed += 1
+        else:
+            notice.status, notice.sent_at = ErasureNotice.Status.SENT, timezone.now()
+            notice.last_error = ""
+        notice.save(update_fields=["status", "attempts", "last_error", "sent_at"])
+    if failed:
+        _fail(record, f"{failed} recipient(s) could not be told; resume to retry.")
+        return
+    record.status, record.finished_at, record.error = (
+        ErasureRecord.Status.DONE,
+        timezone.now(),
+        "",
+    )
+    record.save(update_fields=["status", "finished_at", "error"])
+
+
+def _fail(record: ErasureRecord, message: str) -> ErasureRecord:
+    record.status, record.error = ErasureRecord.Status.FAILED, message[:2000]
+    record.save(update_fields=["status", "error"])
+    return record
+
+
+def erasures_replay() -> int:
+    """Erase again every account the ledger lists that a backup restore brought back.
+
+    Recipients were told the first time; the replay only erases data.
+    """
+    replayed = 0
+    erased_ids = ErasureRecord.objects.filter(erased_at__isnull=False).values_list(
+        "subject_id", flat=True
+    )
+    for subject_id in sorted(set(erased_ids)):
+        user = _user(subject_id)
+        if user is None or not person_holdings_exist(user):
+            continue
+        record = ErasureRecord.objects.create(subject_id=subject_id, request_reference="replay")
+        _erase_data(record, user, queue_notices=False)
+        record.status, record.finished_at = ErasureRecord.Status.DONE, timezone.now()
+        record.save(update_fields=["status", "finished_at"])
+        replayed += 1
+    return replayed
+
+
+def person_holdings_exist(user: Any) -> bool:
+    """Tell whether ``user`` still has data the erasure would change (a restored account)."""
+    return bool(getattr(user, "is_active", False)) or bool(
+        getattr(user, "email", "") and not str(user.email).startswith("erased-")
+    )

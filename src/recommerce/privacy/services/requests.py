@@ -1,0 +1,279 @@
+"""Data-subject requests (RIGHT-1 to RIGHT-5): receipt, identity, handling, answer.
+
+Workflow: received → identity verified → in progress → completed, or refused with a reason.
+Every step writes a ``DataRequestEvent`` (who, when, what). Deadlines come from
+``deadlines.deadlines_for`` at receipt; an extension is only possible while the first
+period runs, and the person is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from recommerce.platform.mail import send_templated
+from recommerce.privacy.deadlines import Jurisdiction, deadlines_for
+from recommerce.privacy.encryption import decrypt, encrypt
+from recommerce.privacy.models import DataRequest, DataRequestEvent
+from recommerce.privacy.purposes import by_code
+from recommerce.privacy.selectors import identity_matches
+
+CODE_MINUTES = 30
+CODE_ATTEMPTS = 5
+Status = DataRequest.Status
+Kind = DataRequest.Kind
+
+
+class RequestError(ValueError):
+    """The step is not possible in the request's state; the message says why."""
+
+
+def _event(request: DataRequest, action: str, *, actor: Any = None, note: str = "") -> None:
+    DataRequestEvent.objects.create(
+        request=request,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        note=note,
+    )
+
+
+def _reference() -> str:
+    return f"DSR-{timezone.now():%y}{secrets.token_hex(4).upper()}"
+
+
+def _code_hash(request: DataRequest, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{request.reference}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _mail(request: DataRequest, subject: str, template: str, **context: Any) -> None:
+    send_templated(
+        to=[request.email],
+        subject=f"{subject} ({request.reference})",
+        template=f"privacy/email/{template}",
+        context={"request": request, "site_url": settings.SITE_URL, **context},
+    )
+
+
+@transaction.atomic
+def data_request_submit(
+    *,
+    kind: str,
+    channel: str,
+    jurisdiction: str,
+    full_name: str,
+    email: str,
+    user: Any = None,
+    details: str = "",
+    purpose: str = "",
+    actor: Any = None,
+    received_on: dt.date | None = None,
+) -> DataRequest:
+    """Record a request and acknowledge it; verify the sender unless it came signed in.
+
+    ``user`` is given only for requests made from a signed-in, re-authenticated session:
+    the identity is then verified by the session itself. A written request entered by
+    staff gives ``received_on``, the date the letter arrived.
+    """
+    if kind not in Kind.values:
+        raise RequestError("Choose what you are asking for.")
+    if kind in (Kind.RESTRICTION, Kind.OBJECTION) and purpose:
+        by_code(purpose)  # KeyError for an undeclared purpose, caught by the form
+    now = timezone.now()
+    received_date = received_on or timezone.localdate(now)
+    due = deadlines_for(Jurisdiction(jurisdiction), received_date)
+    request = DataRequest.objects.create(
+        reference=_reference(),
+        kind=kind,
+        channel=channel,
+        jurisdiction=jurisdiction,
+        user=user,
+        full_name=full_name.strip()[:150],
+        email=email.strip().lower(),
+        details=details.strip(),
+        purpose=purpose,
+        received_at=now,
+        acknowledge_by=due.acknowledge_by,
+        acknowledged_at=now,
+        due_on=due.answer_by,
+        handled_by=actor if channel == DataRequest.Channel.WRITTEN else None,
+    )
+    _event(request, "received", actor=actor, note=DataRequest.Channel(channel).label)
+    if user is not None:
+        request.status, request.verified_at = Status.VERIFIED, now
+        request.verification_method = "signed in and re-authenticated"
+        request.save(update_fields=["status", "verified_at", "verification_method"])
+        _event(request, "identity verified", actor=user, note=request.verification_method)
+        _mail(request, "We received your request", "received")
+    else:
+        data_request_send_code(request=request)
+    return request
+
+
+def data_request_send_code(*, request: DataRequest) -> None:
+    """Email a one-time code (and a link carrying it) that proves the sender owns the address."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    request.code_hash = _code_hash(request, code)
+    request.code_expires_at = timezone.now() + dt.timedelta(minutes=CODE_MINUTES)
+    request.code_attempts = 0
+    request.save(update_fields=["code_hash", "code_expires_at", "code_attempts"])
+    _event(request, "verification code sent", note=f"valid {CODE_MINUTES} minutes")
+    _mail(request, "Confirm your request", "verify", code=code, minutes=CODE_MINUTES)
+
+
+@transaction.atomic
+def data_request_verify(*, reference: str, code: str, data_points: dict[str, str]) -> DataRequest:
+    """Check the emailed code and the facts the person gives against the account.
+
+    Where an account has the address, at least one fact must match it (a postal code of
+    one of its addresses, an order number, the last four digits of its phone); otherwise
+    the identity is in doubt and staff may ask for an identity document.
+    """
+    request = DataRequest.objects.select_for_update().filter(reference=reference).first()
+    if request is None or request.status != Status.RECEIVED or not request.code_hash:
+        raise RequestError("This request is not waiting for a code.")
+    if request.code_attempts >= CODE_ATTEMPTS:
+        raise RequestError("Too many wrong codes. Ask us to send a new one.")
+    if request.code_expires_at is None or request.code_expires_at < timezone.now():
+        raise RequestError("This code has expired. Ask us to send a new one.")
+    if not hmac.compare_digest(request.code_hash, _code_hash(request, code.strip())):
+        request.code_attempts += 1
+        request.save(update_fields=["code_attempts"])
+        raise RequestError("This code is not the one we sent.")
+    request.code_hash, request.data_points = "", {k: v for k, v in data_points.items() if v}
+    account = get_user_model().objects.filter(email__iexact=request.email).first()
+    if account is not None and not identity_matches(user=account, facts=request.data_points):
+        request.save(update_fields=["code_hash", "data_points"])
+        _event(request, "identity in doubt", note="email confirmed; no fact matched the account")
+        return request
+    request.user = account
+    request.status, request.verified_at = Status.VERIFIED, timezone.now()
+    request.verification_method = (
+        "email code and a matching fact" if account else "email code (no account found)"
+    )
+    request.save(
+        update_fields=["code_hash", "data_points", "user", "status", "verified_at",
+                       "verification_method"]
+    )  # fmt: skip
+    _event(request, "identity verified", note=request.verification_method)
+    return request
+
+
+@transaction.atomic
+def data_request_document_ask(*, request: DataRequest, actor: Any, note: str) -> None:
+    """Ask the person for a copy of an identity document (reasonable doubt only)."""
+    if request.status != Status.RECEIVED:
+        raise RequestError("A document can only be asked for before the identity is verified.")
+    request.document_requested_at = timezone.now()
+    request.save(update_fields=["document_requested_at"])
+    _event(request, "identity document asked", actor=actor, note=note)
+    _mail(request, "We need to confirm who you are", "document", note=note)
+
+
+@transaction.atomic
+def data_request_document_upload(
+    *, request: DataRequest, content: bytes, content_type: str
+) -> None:
+    """Store the document encrypted at rest; it is deleted when the request closes."""
+    if request.document_requested_at is None or not request.is_open:
+        raise RequestError("No identity document is expected for this request.")
+    _document_delete(request)
+    token = encrypt(content.hex())
+    name = storages["private"].save(
+        f"identity/{request.reference}-{secrets.token_hex(8)}.enc", ContentFile(token.encode())
+    )
+    request.identity_document, request.identity_document_type = name, content_type
+    request.save(update_fields=["identity_document", "identity_document_type"])
+    _event(request, "identity document received", note=content_type)
+
+
+def data_request_document_read(*, request: DataRequest, staff: Any) -> bytes:
+    """Return the decrypted document for staff who handle requests (the look is logged)."""
+    from recommerce.privacy.services.logs import staff_access_record
+
+    if not staff.has_perm("privacy.handle_datarequest"):
+        raise PermissionError("Only the data-protection team reads identity documents.")
+    with storages["private"].open(request.identity_document, "rb") as handle:
+        content = bytes.fromhex(decrypt(handle.read().decode()))
+    staff_access_record(
+        staff=staff, subject=request.user, what=f"identity document of {request.reference}"
+    )
+    return content
+
+
+def _document_delete(request: DataRequest) -> None:
+    if request.identity_document:
+        name = request.identity_document
+        transaction.on_commit(lambda: storages["private"].delete(name))
+        request.identity_document, request.identity_document_type = "", ""
+
+
+@transaction.atomic
+def data_request_verify_by_staff(*, request: DataRequest, actor: Any, method: str) -> None:
+    """Record that staff verified the identity (a document, a letter with matching facts)."""
+    if request.status != Status.RECEIVED:
+        raise RequestError("This request's identity is already settled.")
+    if request.user is None:
+        request.user = get_user_model().objects.filter(email__iexact=request.email).first()
+    request.status, request.verified_at = Status.VERIFIED, timezone.now()
+    request.verification_method = method[:64]
+    request.save(update_fields=["user", "status", "verified_at", "verification_method"])
+    _event(request, "identity verified", actor=actor, note=method)
+
+
+@transaction.atomic
+def data_request_extend(*, request: DataRequest, actor: Any, reason: str) -> None:
+    """Extend the deadline once, inside the first period, and tell the person why."""
+    if not request.is_open or request.extended_due_on is not None:
+        raise RequestError("This request cannot be extended (closed, or extended already).")
+    received = timezone.localdate(request.received_at)
+    due = deadlines_for(Jurisdiction(request.jurisdiction), received)
+    if timezone.localdate() > due.extension_notice_by:
+        raise RequestError("The extension had to be announced before the first deadline.")
+    if not reason.strip():
+        raise RequestError("Give the reason the person will read.")
+    request.extended_due_on, request.extension_reason = due.extended_answer_by, reason.strip()
+    request.extension_notified_at = timezone.now()
+    request.save(update_fields=["extended_due_on", "extension_reason", "extension_notified_at"])
+    _event(request, "deadline extended", actor=actor, note=reason)
+    _mail(request, "We need more time for your request", "extended")
+
+
+@transaction.atomic
+def data_request_start(*, request: DataRequest, actor: Any) -> None:
+    if request.status != Status.VERIFIED:
+        raise RequestError("Verify the person's identity before acting on the request.")
+    request.status = Status.IN_PROGRESS
+    request.handled_by = actor if getattr(actor, "is_staff", False) else request.handled_by
+    request.save(update_fields=["status", "handled_by"])
+    _event(request, "in progress", actor=actor)
+
+
+@transaction.atomic
+def data_request_close(
+    *, request: DataRequest, actor: Any, answer: str, refused: bool = False
+) -> None:
+    """Complete or refuse the request, tell the person, delete any identity document."""
+    if not request.is_open:
+        raise RequestError("This request is already closed.")
+    if refused and not answer.strip():
+        raise RequestError("A refusal needs the reason the person will read.")
+    request.status = Status.REFUSED if refused else Status.COMPLETED
+    request.answer, request.closed_at = answer.strip(), timezone.now()
+    _document_delete(request)
+    request.save(
+        update_fields=["status", "answer", "closed_at", "identity_document",
+                       "identity_document_type"]
+    )  # fmt: skip
+    _event(request, "refused" if refused else "completed", actor=actor, note=answer[:500])
+    _mail(request, "Your request is answered", "closed")
