@@ -9,7 +9,7 @@ from django.db import models
 
 from recommerce.privacy.paths import concrete_field
 from recommerce.privacy.registry import Erasure, PersonalField
-from recommerce.privacy.rights.rows import Holding, link_fields, user_fields
+from recommerce.privacy.rights.rows import Holding, deletes_rows, user_fields
 from recommerce.privacy.rights.values import KEEP, erased_value
 
 
@@ -24,7 +24,7 @@ def holding_erase(
     """
     model, fields = holding.model, holding.fields
     rows = model._base_manager.filter(pk__in=holding.pks)
-    if _deletes_rows(fields):
+    if deletes_rows(fields):
         _collect_files(model, fields, rows, on_file)
         count, _ = rows.delete()
         return "deleted", len(holding.pks) if count else 0
@@ -47,13 +47,6 @@ def holding_erase(
         if changed:
             obj.save(update_fields=changed)
     return "anonymised", len(holding.pks)
-
-
-def _deletes_rows(fields: tuple[PersonalField, ...]) -> bool:
-    for item in fields:
-        if item.erasure is Erasure.DELETE and item.field_name in link_fields(item):
-            return True
-    return False
 
 
 def _update_plan(

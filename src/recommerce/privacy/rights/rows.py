@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
 from recommerce.privacy.paths import SELF, subject_paths, subject_q
-from recommerce.privacy.registry import PersonalField, Registry, registry
+from recommerce.privacy.registry import Erasure, PersonalField, Registry, registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,18 @@ def user_fields(item: PersonalField) -> set[str]:
     if not isinstance(item.subject, str):
         return set()
     return {path for path in subject_paths(item.subject) if path != SELF and "__" not in path}
+
+
+def deletes_rows(fields: Sequence[PersonalField]) -> bool:
+    """Tell whether erasing these fields removes the rows themselves.
+
+    So it does when the person's link to the row is to be deleted (an address, a cart), or
+    when the row is found by a query rather than a link and all its personal fields are to
+    be deleted (a provider's notification, an API replay record).
+    """
+    for item in fields:
+        if item.erasure is Erasure.DELETE and item.field_name in link_fields(item):
+            return True
+    return bool(fields) and all(
+        not isinstance(item.subject, str) and item.erasure is Erasure.DELETE for item in fields
+    )

@@ -25,7 +25,7 @@ from django.utils import timezone
 from recommerce.privacy.models import ErasureRecord, RetentionRun
 from recommerce.privacy.paths import concrete_field
 from recommerce.privacy.registry import Erasure, PersonalField, Retention, registry
-from recommerce.privacy.rights.rows import link_fields
+from recommerce.privacy.rights.rows import deletes_rows
 from recommerce.privacy.rights.values import ERASED_DOMAIN, KEEP, erased_value
 from recommerce.privacy.services.erasure import erasure_start
 from recommerce.privacy.services.exports import exports_expire
@@ -90,7 +90,7 @@ def _apply(
     rows = _rows(model, retention, now)
     if model is get_user_model():
         return RuleResult(rule, label, "erase inactive accounts", _erase_inactive(rows, dry_run))
-    if any(f.erasure is Erasure.DELETE and f.field_name in link_fields(f) for f in fields):
+    if deletes_rows(fields):
         count = rows.count()
         if not dry_run and count:
             with transaction.atomic():
