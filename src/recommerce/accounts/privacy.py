@@ -218,7 +218,7 @@ registry.register(
         category="user.financial.iban",
         subject=None,
         subject_note="the seller's account holder (a company or a sole trader)",
-        purposes=[purposes.SERVICE_ACCOUNT, purposes.LEGAL_ACCOUNTING],
+        purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
         retention=ACCOUNTING,
         erasure=Erasure.LEGAL_HOLD,
         export_label="Payout bank account",

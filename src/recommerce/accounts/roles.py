@@ -37,6 +37,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         "privacy.read_access_log",
         "privacy.view_auditevent",
+        "privacy.handle_datarequest",
+        "privacy.run_retention",
+        "privacy.view_disclosure",
     ),
     ADMIN: (
         "accounts.view_personal_data",

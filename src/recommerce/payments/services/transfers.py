@@ -9,6 +9,8 @@ from recommerce.accounts.models import Seller
 from recommerce.payments.models import Transfer
 from recommerce.payments.services import transitions
 from recommerce.payments.services.payments import MAX_KEY_LENGTH, payment_provider
+from recommerce.privacy import purposes
+from recommerce.privacy.services.sensitive import sensitive_read
 
 
 @transaction.atomic
@@ -56,7 +58,9 @@ def transfer_create(
                 "This idempotency key was already used for another transfer."
             ) from None
         return transfer
-    iban = Seller.objects.filter(pk=seller.pk).values_list("iban", flat=True).first() or ""
+    iban = sensitive_read(
+        model=Seller, pk=seller.pk, field="iban", purpose=purposes.SERVICE_PAYMENTS
+    )
     result = provider.transfer_create(
         amount_minor=amount_minor,
         currency=currency,

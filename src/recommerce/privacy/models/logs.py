@@ -57,7 +57,10 @@ class StaffAccess(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "staff access log"
-        permissions = [("read_access_log", "Can read the staff access log")]
+        permissions = [
+            ("read_access_log", "Can read the staff access log"),
+            ("read_sensitive_data", "Can read decrypted sensitive data (each read is logged)"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.staff_id} viewed {self.what} of {self.subject_id}"
