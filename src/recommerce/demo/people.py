@@ -45,6 +45,7 @@ STAFF_ROLES = {
 # The company the demo seller login works for, and the buyer with an order history.
 DEMO_SELLER_NAME = "Revivo Tech"
 DEMO_BUYER_EMAIL = "buyer@recommerce.test"
+DEMO_DPO_EMAIL = "dpo@recommerce.test"
 DEMO_SELLER_IBAN = "FR7630006000011234567890189"  # a well-formed test number
 
 

@@ -27,7 +27,13 @@ from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
 from recommerce.demo.offers import SellerPools, SellerRef, variant_offers
 from recommerce.demo.orders import demo_orders_create
-from recommerce.demo.people import DEMO_BUYER_EMAIL, DEMO_SELLER_NAME, demo_people_create
+from recommerce.demo.people import (
+    DEMO_BUYER_EMAIL,
+    DEMO_DPO_EMAIL,
+    DEMO_SELLER_NAME,
+    demo_people_create,
+)
+from recommerce.demo.privacy import demo_privacy_requests_create
 from recommerce.demo.sellers import SellerProfile, seller_profiles
 from recommerce.offers import services as offer_services
 from recommerce.offers.models import Offer
@@ -133,6 +139,8 @@ def dataset_seed(
                 placed = demo_orders_create(
                     buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME
                 )
+            with _step(report, "privacy requests"):
+                demo_privacy_requests_create(buyer_email=DEMO_BUYER_EMAIL, dpo_email=DEMO_DPO_EMAIL)
     report.counts = {
         "categories": Category.objects.count(),
         "brands": Brand.objects.count(),

@@ -247,7 +247,9 @@ class Registry:
         """Return the personal fields grouped by model, in a stable order."""
         grouped: dict[type[models.Model], list[PersonalField]] = {}
         for personal_field in self:
-            grouped.setdefault(self.model_classes[personal_field.model_label], []).append(personal_field)
+            grouped.setdefault(self.model_classes[personal_field.model_label], []).append(
+                personal_field
+            )
         return grouped
 
     def classified_keys(self) -> Iterable[tuple[str, str]]:

@@ -25,7 +25,7 @@ from recommerce.platform.mail import send_templated
 from recommerce.privacy.deadlines import Jurisdiction, deadlines_for
 from recommerce.privacy.encryption import decrypt, encrypt
 from recommerce.privacy.models import DataRequest, DataRequestEvent
-from recommerce.privacy.purposes import by_code
+from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.selectors import identity_matches
 
 CODE_MINUTES = 30
@@ -87,10 +87,16 @@ def data_request_submit(
     """
     if kind not in Kind.values:
         raise RequestError("Choose what you are asking for.")
-    if kind in (Kind.RESTRICTION, Kind.OBJECTION) and purpose:
-        by_code(purpose)  # KeyError for an undeclared purpose, caught by the form
+    if jurisdiction not in DataRequest.Jurisdiction.values:
+        raise RequestError("Choose the law that applies to you (GDPR or CCPA).")
+    if kind in (Kind.RESTRICTION, Kind.OBJECTION) and purpose not in BY_CODE:
+        raise RequestError("Choose a listed use of your data to restrict or stop.")
     now = timezone.now()
     received_date = received_on or timezone.localdate(now)
+    received_at = now
+    if received_on is not None:
+        # A letter's period runs from the day it arrived, not from the day it was entered.
+        received_at = min(now, timezone.make_aware(dt.datetime.combine(received_on, dt.time(9))))
     due = deadlines_for(Jurisdiction(jurisdiction), received_date)
     request = DataRequest.objects.create(
         reference=_reference(),
@@ -102,7 +108,7 @@ def data_request_submit(
         email=email.strip().lower(),
         details=details.strip(),
         purpose=purpose,
-        received_at=now,
+        received_at=received_at,
         acknowledge_by=due.acknowledge_by,
         acknowledged_at=now,
         due_on=due.answer_by,
@@ -131,25 +137,33 @@ def data_request_send_code(*, request: DataRequest) -> None:
     _mail(request, "Confirm your request", "verify", code=code, minutes=CODE_MINUTES)
 
 
-@transaction.atomic
 def data_request_verify(*, reference: str, code: str, data_points: dict[str, str]) -> DataRequest:
     """Check the emailed code and the facts the person gives against the account.
 
     Where an account has the address, at least one fact must match it (a postal code of
     one of its addresses, an order number, the last four digits of its phone); otherwise
-    the identity is in doubt and staff may ask for an identity document.
+    the identity is in doubt and staff may ask for an identity document. A wrong code is
+    counted in its own committed transaction, so the limit on guesses holds.
     """
+    with transaction.atomic():
+        outcome = _verify(reference=reference, code=code, data_points=data_points)
+    if isinstance(outcome, str):
+        raise RequestError(outcome)
+    return outcome
+
+
+def _verify(*, reference: str, code: str, data_points: dict[str, str]) -> DataRequest | str:
     request = DataRequest.objects.select_for_update().filter(reference=reference).first()
     if request is None or request.status != Status.RECEIVED or not request.code_hash:
-        raise RequestError("This request is not waiting for a code.")
+        return "This request is not waiting for a code."
     if request.code_attempts >= CODE_ATTEMPTS:
-        raise RequestError("Too many wrong codes. Ask us to send a new one.")
+        return "Too many wrong codes. Ask us to send a new one."
     if request.code_expires_at is None or request.code_expires_at < timezone.now():
-        raise RequestError("This code has expired. Ask us to send a new one.")
+        return "This code has expired. Ask us to send a new one."
     if not hmac.compare_digest(request.code_hash, _code_hash(request, code.strip())):
         request.code_attempts += 1
         request.save(update_fields=["code_attempts"])
-        raise RequestError("This code is not the one we sent.")
+        return "This code is not the one we sent."
     request.code_hash, request.data_points = "", {k: v for k, v in data_points.items() if v}
     account = get_user_model().objects.filter(email__iexact=request.email).first()
     if account is not None and not identity_matches(user=account, facts=request.data_points):
@@ -234,6 +248,9 @@ def data_request_verify_by_staff(*, request: DataRequest, actor: Any, method: st
 @transaction.atomic
 def data_request_extend(*, request: DataRequest, actor: Any, reason: str) -> None:
     """Extend the deadline once, inside the first period, and tell the person why."""
+    # Locked and read again: two staff members clicking at once extend it only once.
+    DataRequest.objects.select_for_update().filter(pk=request.pk).first()
+    request.refresh_from_db()
     if not request.is_open or request.extended_due_on is not None:
         raise RequestError("This request cannot be extended (closed, or extended already).")
     received = timezone.localdate(request.received_at)

@@ -1,0 +1,286 @@
+"""My data and privacy: a signed-in person's export, erasure, limits and requests.
+
+Every view that hands data out, erases it or files a request on the account's word asks
+for the password again (allauth's re-authentication) unless it was given minutes ago:
+a session left open on a shared computer must not be enough.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_POST
+
+from recommerce.privacy.forms import ConfirmErasureForm, LimitForm, RectificationForm
+from recommerce.privacy.models import DataRequest, ErasureRecord, ExportArchive
+from recommerce.privacy.purposes import BY_CODE
+from recommerce.privacy.selectors import disclosure_list, processing_limit_list
+from recommerce.privacy.services.erasure import erasure_blockers
+from recommerce.privacy.services.exports import export_request
+from recommerce.privacy.services.handling import data_request_fulfil
+from recommerce.privacy.services.limits import (
+    LimitRefused,
+    processing_limit_lift,
+    processing_limit_set,
+)
+from recommerce.privacy.services.requests import RequestError, data_request_submit
+
+View = Callable[..., HttpResponse]
+Kind = DataRequest.Kind
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind ``login_required``: its user is a signed-in account."""
+
+    user: Any
+
+
+def reauthenticated(view: View) -> View:
+    """Ask for the password again unless the person gave it in the last few minutes."""
+    return cast(View, reauthentication_required(view))
+
+
+@dataclass(frozen=True)
+class DisclosureRow:
+    recipient: str
+    recipient_kind: str
+    fields: list[str]
+    purpose: str
+    legal_basis: str
+    reference: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    code: str
+    purpose: str
+    kind: str
+    reason: str
+    created_at: dt.datetime
+
+
+def _purpose_label(code: str) -> str:
+    purpose = BY_CODE.get(code)
+    return purpose.description if purpose else code
+
+
+def _sentence(reasons: list[str]) -> str:
+    return "; ".join(reason.rstrip(". ") for reason in reasons) + "."
+
+
+def _jurisdiction(user: Any) -> str:
+    """Return the law a request from the account is answered under (CCPA in the US)."""
+    if str(getattr(user, "country", "") or "") == "US":
+        return DataRequest.Jurisdiction.CCPA.value
+    return DataRequest.Jurisdiction.GDPR.value
+
+
+def _submit(user: Any, *, kind: str, details: str = "") -> DataRequest:
+    return data_request_submit(
+        kind=kind,
+        channel=DataRequest.Channel.ACCOUNT,
+        jurisdiction=_jurisdiction(user),
+        full_name=user.full_name or user.email,
+        email=user.email,
+        user=user,
+        details=details,
+        actor=user,
+    )
+
+
+def _mine(section: str = "") -> HttpResponse:
+    return redirect(reverse("privacy:mine") + (f"#{section}" if section else ""))
+
+
+def _page(
+    request: AuthedRequest,
+    *,
+    erase_form: ConfirmErasureForm | None = None,
+    limit_form: LimitForm | None = None,
+    rectify_form: RectificationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    limits = list(processing_limit_list(user=user))
+    disclosures = disclosure_list(subject=user)[:200]
+    return render(
+        request,
+        "privacy/person/mine.html",
+        {
+            "section": "privacy",
+            "export_hours": settings.PRIVACY_EXPORT_HOURS,
+            "exports": ExportArchive.objects.filter(user=user)[:5],
+            "export_pending": ExportArchive.objects.filter(
+                user=user, status=ExportArchive.Status.PENDING
+            ).exists(),
+            "blockers": erasure_blockers(user=user),
+            "erase_form": erase_form or ConfirmErasureForm(auto_id="erase-%s"),
+            "disclosures": [
+                DisclosureRow(
+                    recipient=item.recipient,
+                    recipient_kind=item.get_recipient_kind_display(),
+                    fields=list(item.fields),
+                    purpose=_purpose_label(item.purpose),
+                    legal_basis=item.legal_basis,
+                    reference=item.reference,
+                    created_at=item.created_at,
+                )
+                for item in disclosures
+            ],
+            "limits": [
+                LimitRow(
+                    code=item.purpose,
+                    purpose=_purpose_label(item.purpose),
+                    kind=item.get_kind_display(),
+                    reason=item.reason,
+                    created_at=item.created_at,
+                )
+                for item in limits
+            ],
+            "limit_form": limit_form
+            or LimitForm(auto_id="limit-%s", limited={item.purpose for item in limits}),
+            "requests": DataRequest.objects.filter(user=user).order_by("-received_at", "-id")[:20],
+            "rectify_form": rectify_form or RectificationForm(auto_id="rectify-%s"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+@reauthenticated
+def mine_export(request: AuthedRequest) -> HttpResponse:
+    """Queue a copy of the person's data; the download link arrives by email (RIGHT-1)."""
+    user = request.user
+    if ExportArchive.objects.filter(user=user, status=ExportArchive.Status.PENDING).exists():
+        messages.info(request, "A copy of your data is already being prepared.")
+        return _mine("download")
+    export_request(user=user)
+    messages.success(
+        request,
+        f"We are preparing a copy of your data and will email a download link to {user.email}.",
+    )
+    return _mine("download")
+
+
+@login_required
+@require_POST
+@reauthenticated
+def mine_erase(request: AuthedRequest) -> HttpResponse:
+    """Erase the account and its data at once, or as soon as nothing stands in the way."""
+    user = request.user
+    form = ConfirmErasureForm(request.POST, auto_id="erase-%s")
+    if not form.is_valid():
+        return _page(request, erase_form=form, status=400)
+    open_request = DataRequest.objects.filter(
+        user=user, kind=Kind.ERASURE, status__in=DataRequest.OPEN
+    ).first()
+    if open_request is not None:
+        messages.info(
+            request,
+            f"Your request to erase your account ({open_request.reference}) is already open.",
+        )
+        return _mine("erase")
+    try:
+        data_request = _submit(user, kind=Kind.ERASURE)
+        data_request_fulfil(request=data_request, actor=user)
+    except RequestError as error:
+        form.add_error(None, str(error))
+        return _page(request, erase_form=form, status=400)
+    record = ErasureRecord.objects.filter(request_reference=data_request.reference).first()
+    if record is not None and record.erased_at is not None:
+        logout(request)
+        return redirect(f"{reverse('privacy:erased')}?ref={data_request.reference}")
+    if record is not None and record.status == ErasureRecord.Status.POSTPONED:
+        messages.info(
+            request,
+            "Your account will be erased as soon as this is settled: "
+            f"{_sentence(record.blockers)} Your request {data_request.reference} stays open "
+            "until then.",
+        )
+    else:
+        messages.error(
+            request,
+            f"Your data could not be erased yet. Your request {data_request.reference} is "
+            "recorded and the erasure will be tried again; we will email you when it is done.",
+        )
+    return _mine("erase")
+
+
+@login_required
+@require_POST
+def mine_limit(request: AuthedRequest) -> HttpResponse:
+    """Restrict or object to one use of the person's data (CONSENT-7)."""
+    user = request.user
+    limited = {item.purpose for item in processing_limit_list(user=user)}
+    form = LimitForm(request.POST, auto_id="limit-%s", limited=limited)
+    if form.is_valid():
+        purpose = form.cleaned_data["purpose"]
+        try:
+            processing_limit_set(
+                user=user,
+                purpose=purpose,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+            )
+        except LimitRefused as error:
+            form.add_error("purpose", str(error))
+        else:
+            messages.success(request, f"“{purpose.description}” is stopped for you.")
+            return _mine("limits")
+    return _page(request, limit_form=form, status=400)
+
+
+@login_required
+@require_POST
+def mine_lift(request: AuthedRequest) -> HttpResponse:
+    purpose = BY_CODE.get(str(request.POST.get("purpose", "")))
+    if purpose is None:
+        messages.error(request, "Choose a use of your data to allow again.")
+        return _mine("limits")
+    if processing_limit_lift(user=request.user, purpose=purpose):
+        messages.success(request, f"“{purpose.description}” is allowed again.")
+    else:
+        messages.info(request, f"“{purpose.description}” was not stopped.")
+    return _mine("limits")
+
+
+@login_required
+@require_POST
+@reauthenticated
+def mine_rectify(request: AuthedRequest) -> HttpResponse:
+    """Ask for a correction the profile page cannot make (RIGHT-2)."""
+    form = RectificationForm(request.POST, auto_id="rectify-%s")
+    if form.is_valid():
+        try:
+            data_request = _submit(
+                request.user, kind=Kind.RECTIFICATION, details=form.cleaned_data["details"]
+            )
+        except RequestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Your request {data_request.reference} is received. We answer by "
+                f"{date_format(data_request.answer_by, 'j F Y')}.",
+            )
+            return _mine("requests")
+    return _page(request, rectify_form=form, status=400)
