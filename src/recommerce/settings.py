@@ -366,6 +366,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PRIVACY_EXPORT_HOURS = int(os.environ.get("PRIVACY_EXPORT_HOURS", "72"))
 # Aggregates over fewer people than this are shown as "fewer than N" (RETAIN-2).
 PRIVACY_MIN_GROUP = int(os.environ.get("PRIVACY_MIN_GROUP", "5"))
+# Days the file inbox (no mail server configured) keeps a message: it holds names and
+# addresses, so the retention job empties it.
+PRIVACY_MAIL_FILE_DAYS = int(os.environ.get("PRIVACY_MAIL_FILE_DAYS", "30"))
 
 # External services (see platform/providers.py): sandboxes by default, real adapters by env.
 PROVIDERS: dict[str, Any] = {

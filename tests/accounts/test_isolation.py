@@ -114,6 +114,15 @@ PUBLIC = {"api-v1:product_detail"}
 # Links whose token is the credential of someone without an account: the parent asked to
 # authorise a minor holds the emailed link, which names only the child's first name.
 CAPABILITY_LINKS = {"accounts:parental_consent"}
+# A data export's signed, expiring, one-time link is the credential of whoever asked for it
+# (tests/privacy/test_pages_person.py). A request's reference, emailed to the requester,
+# opens pages that show only the request's kind and dates: the emailed code is still needed.
+CAPABILITY_LINKS |= {
+    "privacy:export-download",
+    "privacy:request-verify",
+    "privacy:request-resend",
+    "privacy:request-document",
+}
 SKIPPED_NAMESPACES = {"admin", "headless", "catalog", "offers"}
 # Object URLs with a matrix of their own, next to the orders and money they need: the URL
 # key, the test file, and what that file must request (checked below, so none drifts away).
@@ -135,6 +144,9 @@ OWN_MATRICES: dict[str, tuple[str, str]] = {
     "seller_finance:invoice_pdf": ("orders/test_statements.py", 'f"invoices/{invoice.pk}/pdf/"'),
     "staff_finance:approve": ("orders/test_payouts_pages.py", "/approve/"),
     "staff_finance:send": ("orders/test_payouts_pages.py", "/send/"),
+    "privacy_staff:request": ("privacy/test_dpo_console.py", '("get", "{ref}/")'),
+    "privacy_staff:request-document": ("privacy/test_dpo_console.py", '"{ref}/document/"'),
+    "privacy_staff:request-action": ("privacy/test_dpo_console.py", '"{ref}/verify/"'),
 }
 # The sandbox payment provider's own pages stand for the provider's site: like any hosted
 # payment page, whoever holds the session's id may pay it, and it shows only the amount.

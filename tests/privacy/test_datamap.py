@@ -34,7 +34,9 @@ def test_the_command_prints_the_map_in_both_formats():
     document = json.loads(out.getvalue())
     invoices = [e for e in document["entries"] if e["model"] == "orders.Invoice"]
     assert invoices[0]["erasure"] == "legal_hold"
-    assert invoices[0]["retention"] == "10 years after the invoice date"
+    assert invoices[0]["retention"] == (
+        "until the end of its legal hold, 10 years after the invoice date"
+    )
     out = StringIO()
     call_command("privacy", "datamap", stdout=out)
     assert out.getvalue().startswith("# Data map\n")

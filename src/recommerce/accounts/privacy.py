@@ -28,7 +28,7 @@ from recommerce.privacy.registry import Erasure, Retention, not_personal, person
 ACCOUNT_LIFETIME = Retention(days=3 * 365, starts="the account's last activity")
 ACCOUNT_ACTIVITY = ACCOUNT_LIFETIME.counted_from("last_login", "date_joined")
 WHILE_MEMBER = Retention(days=None, starts="the person leaves the company or seller")
-ACCOUNTING = Retention(days=10 * 365, starts="the end of the financial year")
+ACCOUNTING = Retention.in_years(10, starts="the end of the financial year")
 
 registry.register(
     User,
@@ -383,7 +383,7 @@ registry.register(
         purposes=[purposes.SERVICE_ACCOUNT],
         retention=ACCOUNT_LIFETIME,
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
     ),
 )
 registry.register(
@@ -407,7 +407,7 @@ registry.register(
         purposes=[purposes.SECURITY],
         retention=ACCOUNT_LIFETIME,
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
     ),
 )
 
@@ -433,7 +433,11 @@ def _sole_owner(user: User) -> list[str]:
 
 
 def _close_account(user: User) -> None:
-    """Leave an empty shell: no sign-in is possible and every session is ended."""
+    """Leave an empty shell that nobody can sign in to.
+
+    Open sessions stop at their next request: each carries a hash of the password, which no
+    longer matches; the retention job deletes them once expired.
+    """
     user.set_unusable_password()
     user.is_active = False
     user.save(update_fields=["password", "is_active"])

@@ -27,7 +27,13 @@ from recommerce.privacy.models import Disclosure
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 # Invoices and accounting records: 10 years (Code de commerce L123-22).
-ACCOUNTING = Retention(days=10 * 365, starts="the invoice date")
+ACCOUNTING = Retention.in_years(10, starts="the invoice date")
+# An invoice carries its own end of hold: the 10th anniversary of its date.
+INVOICE_HOLD = Retention(
+    days=0,
+    starts="the end of its legal hold, 10 years after the invoice date",
+    clock=("legal_hold_until",),
+)
 ORDER_FOLLOW_UP = Retention(days=5 * 365, starts="delivery (limitation period of claims)")
 
 registry.register(
@@ -187,7 +193,7 @@ registry.register(
         category="user.financial.invoice",
         subject="buyer",
         purposes=[purposes.LEGAL_ACCOUNTING],
-        retention=ACCOUNTING.counted_from("issued_at"),
+        retention=INVOICE_HOLD,
         erasure=Erasure.LEGAL_HOLD,
         export_label="Invoices",
     ),

@@ -20,7 +20,7 @@ from recommerce.payments.services.payments import credit_partner, payment_provid
 from recommerce.privacy import purposes
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
-ACCOUNTING = Retention(days=10 * 365, starts="the payment")
+ACCOUNTING = Retention.in_years(10, starts="the payment")
 PROVIDER_LOG = Retention(days=400, starts="the notification")
 
 registry.register(
@@ -151,7 +151,7 @@ registry.register(
         purposes=[purposes.SERVICE_PAYMENTS, purposes.LEGAL_ACCOUNTING],
         retention=PROVIDER_LOG.counted_from("received_at"),
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
     ),
     not_personal("id", "provider", "event_id", "type", "object_id", "received_at", "processed_at"),
 )

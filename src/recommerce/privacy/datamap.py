@@ -58,7 +58,7 @@ def datamap_entries(*, reg: Registry = registry) -> list[Entry]:
             erasure=items[0].erasure.value,
             sensitive=items[0].sensitive,
             recipients=items[0].recipients,
-            export_label=items[0].export_label,
+            export_label=items[0].export_label if items[0].exported else "",
         )
         for items in grouped.values()
     ]

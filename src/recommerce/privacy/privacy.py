@@ -88,7 +88,7 @@ registry.register(
         purposes=[purposes.SERVICE_ORDERS, purposes.SECURITY],
         retention=Retention(days=2, starts="the request", clock=("created_at",)),
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
     ),
     not_personal("id", "key", "operation", "request_hash", "status_code", "created_at"),
 )
@@ -123,7 +123,7 @@ registry.register(
         purposes=[purposes.LEGAL_DATA_PROTECTION],
         retention=Retention(days=None, starts="the request's closing"),
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
         sensitive=True,
     ),
     not_personal(
@@ -174,7 +174,7 @@ registry.register(
         purposes=[purposes.LEGAL_DATA_PROTECTION],
         retention=Retention(days=30, starts="the export", clock=("created_at",)),
         erasure=Erasure.DELETE,
-        export_label="",
+        exported=False,
     ),
     not_personal(
         "id",

@@ -62,16 +62,24 @@ class Retention:
     days: int | None
     starts: str
     clock: tuple[str, ...] = ()
+    years: int | None = None
+
+    @classmethod
+    def in_years(cls, years: int, *, starts: str, clock: tuple[str, ...] = ()) -> Retention:
+        """Return a period of whole years, never shorter than the calendar's (leap days)."""
+        return cls(days=years * 365 + (years + 3) // 4, starts=starts, clock=clock, years=years)
 
     def counted_from(self, *clock: str) -> Retention:
         """Return this period with the model's date fields that start it."""
-        return Retention(self.days, self.starts, tuple(clock))
+        return Retention(self.days, self.starts, tuple(clock), self.years)
 
     def describe(self) -> str:
         if self.days is None:
             return f"until {self.starts}"
-        if self.days % 365 == 0:
-            years = self.days // 365
+        if self.days == 0:
+            return f"until {self.starts}"
+        years = self.years or (self.days // 365 if self.days % 365 == 0 else None)
+        if years:
             return f"{years} year{'s' if years > 1 else ''} after {self.starts}"
         return f"{self.days} days after {self.starts}"
 
@@ -91,6 +99,7 @@ class PersonalField:
     sensitive: bool = False
     recipients: tuple[str, ...] = ()
     subject_note: str = ""
+    exported: bool = True
 
     def describe_subject(self) -> str:
         if self.subject_note:
@@ -112,6 +121,7 @@ class Personal:
     sensitive: bool = False
     recipients: tuple[str, ...] = ()
     subject_note: str = ""
+    exported: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +143,10 @@ def personal(
     sensitive: bool = False,
     recipients: Sequence[str] = (),
     subject_note: str = "",
+    exported: bool = True,
 ) -> Personal:
+    """Declare personal fields; ``exported=False`` for technical copies of data a person's
+    export already holds elsewhere (an API replay record, a provider's notification)."""
     if not field_names:
         raise ValueError("personal() needs at least one field name.")
     if not purposes:
@@ -149,6 +162,7 @@ def personal(
         sensitive=sensitive,
         recipients=tuple(recipients),
         subject_note=subject_note,
+        exported=exported,
     )
 
 
@@ -220,6 +234,7 @@ class Registry:
                     sensitive=declaration.sensitive,
                     recipients=declaration.recipients,
                     subject_note=declaration.subject_note,
+                    exported=declaration.exported,
                 )
 
     def unregister(self, model: type[models.Model]) -> None:

@@ -1,4 +1,21 @@
-from django.urls import URLPattern
+"""The data-protection officer's console, mounted under ``staff/privacy/``."""
+
+from django.urls import path
+
+from recommerce.privacy.views import staff
 
 app_name = "privacy_staff"
-urlpatterns: list[URLPattern] = []
+
+urlpatterns = [
+    path("", staff.request_list, name="requests"),
+    path("new/", staff.request_new, name="request-new"),
+    path("data-map/", staff.data_map, name="datamap"),
+    path("disclosures/", staff.disclosures, name="disclosures"),
+    path("retention/", staff.retention, name="retention"),
+    path("retention/dry-run/", staff.retention_dry_run, name="retention-dry-run"),
+    path("stats/", staff.stats, name="stats"),
+    # Request references ("DSR-…") never collide with the fixed pages above.
+    path("<str:reference>/", staff.request_detail, name="request"),
+    path("<str:reference>/document/", staff.request_document, name="request-document"),
+    path("<str:reference>/<slug:action>/", staff.request_action, name="request-action"),
+]

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from recommerce.privacy.models import ErasureRecord, ExportArchive
+
+logger = logging.getLogger(__name__)
 
 
 @db_task(retries=3, retry_delay=30)
 def export_build_task(archive_id: int) -> None:
     from recommerce.privacy.services.exports import export_build, export_mail
 
-    archive = ExportArchive.objects.select_related("user", "request").get(pk=archive_id)
+    archive = ExportArchive.objects.select_related("user", "request").filter(pk=archive_id).first()
+    if archive is None:
+        return  # erased with its person before the worker came to it
     export_mail(archive=export_build(archive=archive))
 
 
@@ -27,7 +36,11 @@ def retention_task() -> None:
 @db_periodic_task(crontab(minute="*/30"))
 @lock_task("privacy-erasures-resume")
 def erasures_resume_task() -> None:
-    """Retry erasures that failed part-way or waited for an order to close."""
+    """Retry erasures that failed part-way or waited for an order to close.
+
+    A record still pending a while after it was opened was cut short (a worker stopped):
+    it is resumed too. One erasure that fails does not stop the others.
+    """
     from recommerce.privacy.services.erasure import erasure_run
 
     waiting = (
@@ -35,5 +48,13 @@ def erasures_resume_task() -> None:
         ErasureRecord.Status.POSTPONED,
         ErasureRecord.Status.ERASED,
     )
-    for record in ErasureRecord.objects.filter(status__in=waiting, attempts__lt=20):
-        erasure_run(record=record)
+    stale = timezone.now() - dt.timedelta(minutes=10)
+    due = ErasureRecord.objects.filter(
+        Q(status__in=waiting) | Q(status=ErasureRecord.Status.PENDING, created_at__lt=stale),
+        attempts__lt=20,
+    )
+    for record in due.order_by("pk"):
+        try:
+            erasure_run(record=record)
+        except Exception:
+            logger.exception("Erasure %s could not be resumed.", record.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from recommerce.privacy.paths import concrete_field
@@ -38,8 +39,10 @@ def holding_erase(
         for name, strategy in plan.items():
             field = concrete_field(model, name)
             current = getattr(obj, field.attname)
-            if name in direct and current != subject_pk:
-                continue  # another person's link on a shared record (a second approver)
+            if (name in direct or _links_an_account(field)) and current != subject_pk:
+                # Another person's link on a shared record: a second approver, the staff
+                # member who made a change. It is theirs, not the erased person's.
+                continue
             value = erased_value(field, strategy, current, obj.pk)
             if value is not KEEP:
                 setattr(obj, field.attname, value)
@@ -64,6 +67,15 @@ def _update_plan(
             continue
         plan[item.field_name] = strategy
     return plan
+
+
+def _links_an_account(field: models.Field[Any, Any]) -> bool:
+    related = field.related_model if field.is_relation else None
+    return (
+        related is not None
+        and related != "self"
+        and (related._meta.label == settings.AUTH_USER_MODEL)
+    )
 
 
 def _is_primary_key(model: type[models.Model], name: str) -> bool:

@@ -38,11 +38,11 @@ class Section:
 
 
 def exported_fields(fields: tuple[PersonalField, ...] | list[PersonalField]) -> list[PersonalField]:
-    """Return the fields an export shows (a declaration with no label is a technical copy)."""
+    """Return the fields an export shows: not technical copies, never credentials."""
     return [
         item
         for item in fields
-        if item.export_label and not item.category.startswith(NOT_EXPORTED_CATEGORIES)
+        if item.exported and not item.category.startswith(NOT_EXPORTED_CATEGORIES)
     ]
 
 

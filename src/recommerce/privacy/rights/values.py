@@ -30,10 +30,16 @@ def erased_value(field: models.Field[Any, Any], strategy: Erasure, current: Any,
     if isinstance(field, models.ForeignKey | models.OneToOneField):
         return None if field.null else KEEP
     if isinstance(field, models.JSONField):
-        return field.get_default() if field.has_default() else None
+        if field.has_default():
+            return field.get_default()
+        if field.null:
+            return None
+        # A column that may not be null keeps an empty value of the shape it held.
+        return [] if isinstance(current, list) else {}
     if isinstance(field, models.CharField | models.TextField):
         if strategy is Erasure.PSEUDONYMISE and current:
-            return f"pseudonym:{blind_index(str(current), purpose='pseudonym')[:16]}"
+            pseudonym = f"pseudonym:{blind_index(str(current), purpose='pseudonym')[:16]}"
+            return pseudonym[: field.max_length or None]
         if isinstance(field, models.EmailField) and (field.unique or not field.blank):
             return f"erased-{pk}@{ERASED_DOMAIN}"
         if field.blank:

@@ -15,14 +15,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import transaction
 from django.utils import timezone
 
-from recommerce.privacy.models import Disclosure, ErasureNotice, ErasureRecord
+from recommerce.privacy.models import (
+    DataRequest,
+    Disclosure,
+    ErasureNotice,
+    ErasureRecord,
+    ExportArchive,
+)
 from recommerce.privacy.registry import Registry, registry
-from recommerce.privacy.rights.erase import holding_erase
+from recommerce.privacy.rights import erase
 from recommerce.privacy.rights.rows import person_holdings
+from recommerce.privacy.rights.values import ERASED_DOMAIN
+
+ERASED_ANSWER = (
+    "Your data is erased. Records the law makes us keep (invoices, accounting) are kept apart "
+    "from any account until their legal period ends."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +47,20 @@ def erasure_blockers(*, user: Any, reg: Registry = registry) -> list[str]:
     return reasons
 
 
-def erasure_start(*, user: Any, request_reference: str = "") -> ErasureRecord:
+def erasure_start(*, user: Any, request_reference: str = "", actor: Any = None) -> ErasureRecord:
     """Open an erasure of ``user`` in the ledger and run it as far as it can go."""
     record = ErasureRecord.objects.create(subject_id=user.pk, request_reference=request_reference)
-    return erasure_run(record=record, user=user)
+    return erasure_run(record=record, user=user, actor=actor)
 
 
-def erasure_run(*, record: ErasureRecord, user: Any = None, notify: bool = True) -> ErasureRecord:
-    """Run or resume ``record``: check blockers, erase the data once, tell the recipients."""
+def erasure_run(
+    *, record: ErasureRecord, user: Any = None, notify: bool = True, actor: Any = None
+) -> ErasureRecord:
+    """Run or resume ``record``: check blockers, erase the data once, tell the recipients.
+
+    Once every recipient is told, the erasure request the record answers is closed, also
+    when that happens on a later resume.
+    """
     if record.erased_at is None:
         user = user if user is not None else _user(record.subject_id)
         if user is None:
@@ -52,14 +70,25 @@ def erasure_run(*, record: ErasureRecord, user: Any = None, notify: bool = True)
             record.status, record.blockers = ErasureRecord.Status.POSTPONED, reasons
             record.save(update_fields=["status", "blockers"])
             return record
+        _count_attempt(record)
         try:
-            _erase_data(record, user, queue_notices=notify)
+            record = _erase_data(record, user, queue_notices=notify)
         except Exception as error:  # reported on the record, resumable
             logger.exception("Erasure %s failed before commit.", record.pk)
             return _fail(record, f"Data not erased: {error}")
-    if notify:
+    elif record.status != ErasureRecord.Status.DONE:
+        _count_attempt(record)
+    if notify and record.status != ErasureRecord.Status.DONE:
         _send_notices(record)
+        if record.status == ErasureRecord.Status.DONE:
+            _request_close(record, actor)
     return record
+
+
+def _count_attempt(record: ErasureRecord) -> None:
+    # Saved on its own, so an attempt rolled back still counts towards the retry limit.
+    record.attempts += 1
+    record.save(update_fields=["attempts"])
 
 
 def _user(pk: int) -> Any:
@@ -69,10 +98,10 @@ def _user(pk: int) -> Any:
 
 
 @transaction.atomic
-def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> None:
+def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> ErasureRecord:
     record = ErasureRecord.objects.select_for_update().get(pk=record.pk)
     if record.erased_at is not None:
-        return
+        return record
     recipients: dict[tuple[str, str], set[str]] = {}
     if queue_notices:
         for kind, recipient, reference in Disclosure.objects.filter(subject=user).values_list(
@@ -80,10 +109,13 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Non
         ):
             recipients.setdefault((kind, recipient), set()).add(reference)
     files: list[str] = []
+    private = _private_files(user)
     report: dict[str, Any] = {}
     for holding in person_holdings(user):
-        action, count = holding_erase(holding, subject_pk=user.pk, on_file=files.append)
+        action, count = erase.holding_erase(holding, subject_pk=user.pk, on_file=files.append)
         report[holding.label] = {"action": action, "rows": count}
+    # The hooks see the account as the pass above left it, never the values it had.
+    user.refresh_from_db()
     for hook in registry.erasure_hooks:
         hook(user)
     ErasureNotice.objects.bulk_create(
@@ -94,17 +126,39 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Non
     )
     record.status, record.report, record.blockers = ErasureRecord.Status.ERASED, report, []
     record.erased_at, record.error = timezone.now(), ""
-    record.attempts += 1
-    record.save(update_fields=["status", "report", "blockers", "erased_at", "error", "attempts"])
-    transaction.on_commit(lambda: _delete_files(files))
+    record.save(update_fields=["status", "report", "blockers", "erased_at", "error"])
+    transaction.on_commit(lambda: _delete_files(files, private))
+    return record
 
 
-def _delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.exception("Could not delete an erased person's file %s.", name)
+def _private_files(user: Any) -> list[str]:
+    """Return the person's exports and identity documents in private storage.
+
+    Their rows name the files by a plain storage name, so the registry's walk, which
+    deletes the files of file fields, would leave them behind.
+    """
+    names = list(
+        ExportArchive.objects.filter(user=user)
+        .exclude(file_name="")
+        .values_list("file_name", flat=True)
+    )
+    names += [
+        name
+        for name in DataRequest.objects.filter(user=user).values_list(
+            "identity_document", flat=True
+        )
+        if name
+    ]
+    return names
+
+
+def _delete_files(names: list[str], private: list[str]) -> None:
+    for storage, found in ((default_storage, names), (storages["private"], private)):
+        for name in found:
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("Could not delete an erased person's file %s.", name)
 
 
 def _send_notices(record: ErasureRecord) -> None:
@@ -134,6 +188,20 @@ def _send_notices(record: ErasureRecord) -> None:
     record.save(update_fields=["status", "finished_at", "error"])
 
 
+def _request_close(record: ErasureRecord, actor: Any) -> None:
+    from recommerce.privacy.services.requests import data_request_close
+
+    if not record.request_reference:
+        return
+    request = DataRequest.objects.filter(
+        reference=record.request_reference,
+        kind=DataRequest.Kind.ERASURE,
+        status__in=DataRequest.OPEN,
+    ).first()
+    if request is not None:
+        data_request_close(request=request, actor=actor, answer=ERASED_ANSWER)
+
+
 def _fail(record: ErasureRecord, message: str) -> ErasureRecord:
     record.status, record.error = ErasureRecord.Status.FAILED, message[:2000]
     record.save(update_fields=["status", "error"])
@@ -143,7 +211,8 @@ def _fail(record: ErasureRecord, message: str) -> ErasureRecord:
 def erasures_replay() -> int:
     """Erase again every account the ledger lists that a backup restore brought back.
 
-    Recipients were told the first time; the replay only erases data.
+    Recipients were told the first time; the replay only erases data. One account that
+    fails is recorded as failed and does not stop the others.
     """
     replayed = 0
     erased_ids = ErasureRecord.objects.filter(erased_at__isnull=False).values_list(
@@ -153,8 +222,15 @@ def erasures_replay() -> int:
         user = _user(subject_id)
         if user is None or not person_holdings_exist(user):
             continue
-        record = ErasureRecord.objects.create(subject_id=subject_id, request_reference="replay")
-        _erase_data(record, user, queue_notices=False)
+        record = ErasureRecord.objects.create(
+            subject_id=subject_id, request_reference="replay", attempts=1
+        )
+        try:
+            record = _erase_data(record, user, queue_notices=False)
+        except Exception as error:  # reported on the record; the next replay retries
+            logger.exception("Replay of erasure %s failed.", record.pk)
+            _fail(record, f"Data not erased: {error}")
+            continue
         record.status, record.finished_at = ErasureRecord.Status.DONE, timezone.now()
         record.save(update_fields=["status", "finished_at"])
         replayed += 1
@@ -163,6 +239,7 @@ def erasures_replay() -> int:
 
 def person_holdings_exist(user: Any) -> bool:
     """Tell whether ``user`` still has data the erasure would change (a restored account)."""
+    email = str(getattr(user, "email", "") or "")
     return bool(getattr(user, "is_active", False)) or bool(
-        getattr(user, "email", "") and not str(user.email).startswith("erased-")
+        email and not email.endswith(f"@{ERASED_DOMAIN}")
     )

@@ -79,8 +79,11 @@ def export_take(*, token: str) -> tuple[ExportArchive, bytes]:
         raise ExportUnavailable("This download was already used or is no longer available.")
     if archive.expires_at and archive.expires_at < timezone.now():
         raise ExportUnavailable("This download link has expired.")
-    with _storage().open(archive.file_name, "rb") as handle:
-        content = handle.read()
+    try:
+        with _storage().open(archive.file_name, "rb") as handle:
+            content = handle.read()
+    except OSError:
+        raise ExportUnavailable("This download is no longer available.") from None
     archive.status, archive.downloaded_at = ExportArchive.Status.DOWNLOADED, timezone.now()
     archive.save(update_fields=["status", "downloaded_at"])
     name = archive.file_name
@@ -88,11 +91,13 @@ def export_take(*, token: str) -> tuple[ExportArchive, bytes]:
     return archive, content
 
 
-def exports_expire() -> int:
-    """Delete the files of exports not downloaded in time; return how many."""
+def exports_expire(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the files of exports not downloaded in time; return how many (or would be)."""
     due = ExportArchive.objects.filter(
-        status=ExportArchive.Status.READY, expires_at__lt=timezone.now()
+        status=ExportArchive.Status.READY, expires_at__lt=now or timezone.now()
     )
+    if dry_run:
+        return due.count()
     count = 0
     for archive in due:
         _storage().delete(archive.file_name)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from recommerce.privacy.models import DataRequest, ErasureRecord
 from recommerce.privacy.paths import concrete_field, subject_q
-from recommerce.privacy.purposes import by_code
+from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.registry import Erasure, registry
+from recommerce.privacy.rights.export import NOT_EXPORTED_CATEGORIES
 from recommerce.privacy.services.erasure import erasure_start
 from recommerce.privacy.services.exports import export_request
-from recommerce.privacy.services.limits import processing_limit_set
+from recommerce.privacy.services.limits import LimitRefused, processing_limit_set
 from recommerce.privacy.services.logs import audit_event_record
 from recommerce.privacy.services.requests import (
     RequestError,
@@ -44,30 +46,37 @@ def data_request_fulfil(*, request: DataRequest, actor: Any) -> DataRequest:
     elif request.kind == Kind.ERASURE:
         _erase(request, user, actor)
     elif request.kind in (Kind.RESTRICTION, Kind.OBJECTION):
-        purpose = by_code(request.purpose)
-        processing_limit_set(
-            user=user, purpose=purpose, kind=request.kind, reason=request.details, request=request
-        )
-        data_request_close(
-            request=request,
-            actor=actor,
-            answer=f"Processing for “{purpose.description}” is stopped for you.",
-        )
+        _limit(request, user, actor)
     return request
 
 
-def _erase(request: DataRequest, user: Any, actor: Any) -> None:
-    record = erasure_start(user=user, request_reference=request.reference)
-    if record.status == ErasureRecord.Status.DONE:
-        data_request_close(
-            request=request,
-            actor=actor,
-            answer="Your data is erased. Records the law makes us keep (invoices, accounting) "
-            "are kept apart from any account until their legal period ends.",
+def _limit(request: DataRequest, user: Any, actor: Any) -> None:
+    purpose = BY_CODE.get(request.purpose)
+    if purpose is None:
+        raise RequestError("The request names no listed use of the data: ask which one.")
+    try:
+        processing_limit_set(
+            user=user, purpose=purpose, kind=request.kind, reason=request.details, request=request
         )
-    elif record.status == ErasureRecord.Status.POSTPONED:
+    except LimitRefused as refused:
+        # The person is owed the reason (GDPR Art. 12(4)), not a request left hanging.
+        data_request_close(request=request, actor=actor, answer=str(refused), refused=True)
+        return
+    data_request_close(
+        request=request,
+        actor=actor,
+        answer=f"Processing for “{purpose.description}” is stopped for you.",
+    )
+
+
+def _erase(request: DataRequest, user: Any, actor: Any) -> None:
+    # The erasure closes the request itself once every recipient is told, on this run or
+    # on a later resume.
+    record = erasure_start(user=user, request_reference=request.reference, actor=actor)
+    request.refresh_from_db()
+    if record.status == ErasureRecord.Status.POSTPONED:
         _event(request, "erasure postponed", actor=actor, note="; ".join(record.blockers))
-    else:
+    elif record.status != ErasureRecord.Status.DONE:
         _event(request, "erasure failed (resumable)", actor=actor, note=record.error)
 
 
@@ -94,15 +103,23 @@ def data_request_rectify(
         raise RequestError("That field is not personal data this request can correct.")
     if item.erasure is Erasure.LEGAL_HOLD:
         raise RequestError("Records under a legal hold are corrected by a new document.")
-    query = subject_q(item.subject, request.user)
-    obj = model._base_manager.filter(query, pk=pk).first() if query is not None else None
-    if obj is None:
-        raise RequestError("That record does not belong to the person who asked.")
+    if item.category.startswith(NOT_EXPORTED_CATEGORIES):
+        raise RequestError("Passwords and second factors are changed by their owner, not here.")
     model_field = concrete_field(model, field)
     if model_field.is_relation:
         raise RequestError("Links between records are not corrected this way.")
-    setattr(obj, model_field.attname, model_field.to_python(value))
-    obj.full_clean(exclude=[f.name for f in model._meta.fields if f.name != field])
+    query = subject_q(item.subject, request.user)
+    try:
+        obj = model._base_manager.filter(query, pk=pk).first() if query is not None else None
+    except (ValueError, ValidationError):
+        obj = None  # a record number of the wrong shape
+    if obj is None:
+        raise RequestError("That record does not belong to the person who asked.")
+    try:
+        setattr(obj, model_field.attname, model_field.to_python(value))
+        obj.full_clean(exclude=[f.name for f in model._meta.fields if f.name != field])
+    except ValidationError as error:
+        raise RequestError(" ".join(error.messages)) from None
     obj.save(update_fields=[model_field.attname])
     audit_event_record(
         actor=actor, subject=request.user, action="rectified", target=obj, fields=[field]

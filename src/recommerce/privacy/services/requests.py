@@ -48,7 +48,8 @@ def _event(request: DataRequest, action: str, *, actor: Any = None, note: str = 
 
 
 def _reference() -> str:
-    return f"DSR-{timezone.now():%y}{secrets.token_hex(4).upper()}"
+    # 48 random bits: the reference opens the requester's pages (never their data).
+    return f"DSR-{timezone.now():%y}{secrets.token_hex(6).upper()}"
 
 
 def _code_hash(request: DataRequest, code: str) -> str:

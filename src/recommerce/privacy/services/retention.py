@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -23,11 +24,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from recommerce.privacy.models import ErasureRecord, RetentionRun
-from recommerce.privacy.paths import concrete_field
+from recommerce.privacy.paths import concrete_field, path_target
 from recommerce.privacy.registry import Erasure, PersonalField, Retention, registry
 from recommerce.privacy.rights.rows import deletes_rows
 from recommerce.privacy.rights.values import ERASED_DOMAIN, KEEP, erased_value
-from recommerce.privacy.services.erasure import erasure_start
+from recommerce.privacy.services.erasure import erasure_blockers, erasure_start
 from recommerce.privacy.services.exports import exports_expire
 
 logger = logging.getLogger(__name__)
@@ -58,22 +59,41 @@ def retention_run(*, dry_run: bool = False, now: dt.datetime | None = None) -> R
     now = now or timezone.now()
     run = RetentionRun.objects.create(dry_run=dry_run)
     results: list[RuleResult] = []
-    try:
-        for model, retention, fields in retention_rules():
+    errors: list[str] = []
+    # One rule that fails is reported and the others still run: a period missed tonight
+    # must not keep every other table past its own.
+    for model, retention, fields in retention_rules():
+        try:
             results.append(_apply(model, retention, fields, now=now, dry_run=dry_run))
+        except Exception as error:
+            logger.exception("Retention run %s: a rule on %s failed.", run.pk, model._meta.label)
+            results.append(
+                RuleResult(_rule_name(retention, fields), model._meta.label, "failed", 0)
+            )
+            errors.append(f"{model._meta.label}: {error}")
+    try:
         results += _technical(now=now, dry_run=dry_run)
     except Exception as error:
-        run.error = str(error)[:2000]
-        logger.exception("Retention run %s failed.", run.pk)
+        logger.exception("Retention run %s: the technical clean-up failed.", run.pk)
+        errors.append(f"technical clean-up: {error}")
+    run.error = "\n".join(errors)[:2000]
     run.report = [asdict(r) for r in results]
     run.finished_at = timezone.now()
     run.save(update_fields=["report", "finished_at", "error"])
     return run
 
 
+def _rule_name(retention: Retention, fields: list[PersonalField]) -> str:
+    return f"{retention.describe()}: {', '.join(f.field_name for f in fields)}"
+
+
 def _rows(model: type[models.Model], retention: Retention, now: dt.datetime) -> Any:
-    cutoff = now - dt.timedelta(days=retention.days or 0)
+    cutoff: dt.datetime | dt.date = now - dt.timedelta(days=retention.days or 0)
     clock = Coalesce(*retention.clock) if len(retention.clock) > 1 else models.F(retention.clock[0])
+    targets = [path_target(model, path) for path in retention.clock]
+    if all(type(t) is models.DateField for t in targets):
+        # A date (a legal hold's last day) compares with a day, not with an instant.
+        cutoff = timezone.localdate(cutoff)  # type: ignore[arg-type]
     return model._base_manager.alias(_clock=clock).filter(_clock__lt=cutoff)
 
 
@@ -85,7 +105,7 @@ def _apply(
     now: dt.datetime,
     dry_run: bool,
 ) -> RuleResult:
-    rule = f"{retention.describe()}: {', '.join(f.field_name for f in fields)}"
+    rule = _rule_name(retention, fields)
     label = model._meta.label
     rows = _rows(model, retention, now)
     if model is get_user_model():
@@ -121,10 +141,22 @@ def _apply(
 
 def _erase_inactive(rows: Any, dry_run: bool) -> int:
     candidates = rows.filter(is_staff=False).exclude(email__endswith=f"@{ERASED_DOMAIN}")
-    if dry_run:
-        return int(candidates.count())
+    # An erasure already under way (postponed by an open order, failed part-way) is the
+    # resume task's to finish; opening another each night would only pile up records.
+    waiting = ErasureRecord.objects.filter(
+        status__in=(
+            ErasureRecord.Status.PENDING,
+            ErasureRecord.Status.POSTPONED,
+            ErasureRecord.Status.FAILED,
+            ErasureRecord.Status.ERASED,
+        )
+    ).values("subject_id")
+    ids = list(candidates.exclude(pk__in=waiting).values_list("pk", flat=True))
     erased = 0
-    for user in candidates.iterator():
+    for user in get_user_model()._base_manager.filter(pk__in=ids).order_by("pk"):
+        if dry_run:
+            erased += not erasure_blockers(user=user)
+            continue
         record = erasure_start(user=user, request_reference="retention")
         erased += record.status in (ErasureRecord.Status.DONE, ErasureRecord.Status.ERASED)
     return erased
@@ -135,9 +167,15 @@ def _technical(*, now: dt.datetime, dry_run: bool) -> list[RuleResult]:
     count = sessions.count()
     if not dry_run:
         sessions.delete()
-    exports = 0 if dry_run else exports_expire()
+    exports = exports_expire(now=now, dry_run=dry_run)
     return [
         RuleResult("expired sessions", "sessions.Session", "delete", count),
+        RuleResult(
+            f"{settings.PRIVACY_MAIL_FILE_DAYS} days after a message was written to the file inbox",
+            "mail files",
+            "delete",
+            _mail_files(now=now, dry_run=dry_run),
+        ),
         RuleResult(
             f"exports not downloaded within {settings.PRIVACY_EXPORT_HOURS} hours",
             "privacy.ExportArchive",
@@ -145,3 +183,16 @@ def _technical(*, now: dt.datetime, dry_run: bool) -> list[RuleResult]:
             exports,
         ),
     ]
+
+
+def _mail_files(*, now: dt.datetime, dry_run: bool) -> int:
+    """Delete the file inbox's old messages (used where no mail server is configured)."""
+    if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
+        return 0
+    folder = Path(settings.EMAIL_FILE_PATH)
+    cutoff = (now - dt.timedelta(days=settings.PRIVACY_MAIL_FILE_DAYS)).timestamp()
+    old = [path for path in folder.glob("*.log") if path.stat().st_mtime < cutoff]
+    if not dry_run:
+        for path in old:
+            path.unlink(missing_ok=True)
+    return len(old)

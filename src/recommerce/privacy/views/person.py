@@ -132,7 +132,7 @@ def _page(
                 DisclosureRow(
                     recipient=item.recipient,
                     recipient_kind=item.get_recipient_kind_display(),
-                    fields=list(item.fields),
+                    fields=[name.replace("_", " ") for name in item.fields],
                     purpose=_purpose_label(item.purpose),
                     legal_basis=item.legal_basis,
                     reference=item.reference,
