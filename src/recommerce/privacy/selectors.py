@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 
-from recommerce.privacy.models import AuditEvent, Disclosure, ProcessingLimit, StaffAccess
+from recommerce.privacy.models import (
+    AuditEvent,
+    DataRequest,
+    Disclosure,
+    ErasureRecord,
+    ExportArchive,
+    ProcessingLimit,
+    RetentionRun,
+    StaffAccess,
+)
 from recommerce.privacy.purposes import Purpose
 from recommerce.privacy.registry import registry
 
@@ -62,3 +73,106 @@ def identity_matches(*, user: Any, facts: dict[str, str]) -> bool:
         if entry is not None and value.strip() and entry[1](user, value.strip()):
             return True
     return False
+
+
+# --- Requests, exports, erasures -----------------------------------------------------------
+
+
+def data_request_get(*, reference: str) -> DataRequest | None:
+    return (
+        DataRequest.objects.select_related("user", "handled_by").filter(reference=reference).first()
+    )
+
+
+def data_request_list(*, user: Any) -> QuerySet[DataRequest]:
+    """Return a person's requests, newest first."""
+    return DataRequest.objects.filter(user=user).order_by("-received_at", "-id")
+
+
+def data_request_open(*, user: Any, kind: str) -> DataRequest | None:
+    return DataRequest.objects.filter(user=user, kind=kind, status__in=DataRequest.OPEN).first()
+
+
+def _answer_by(**lookup: dt.date) -> Q:
+    """Match requests whose answer date (the extended one if any) meets ``lookup``."""
+    extended = {f"extended_due_on__{k}": v for k, v in lookup.items()}
+    first = {f"due_on__{k}": v for k, v in lookup.items()}
+    return Q(**extended) | Q(extended_due_on__isnull=True, **first)
+
+
+def data_request_counters(*, today: dt.date, soon_days: int) -> dict[str, int]:
+    """Count open, overdue, due-soon and extended requests (RIGHT-5), in one query."""
+    is_open = Q(status__in=DataRequest.OPEN)
+    soon = today + dt.timedelta(days=soon_days)
+    return DataRequest.objects.aggregate(
+        open=Count("pk", filter=is_open),
+        overdue=Count("pk", filter=is_open & _answer_by(lt=today)),
+        due_this_week=Count("pk", filter=is_open & _answer_by(gte=today, lte=soon)),
+        extended=Count("pk", filter=is_open & Q(extended_due_on__isnull=False)),
+    )
+
+
+def data_request_queue(
+    *, today: dt.date, state: str = "", kind: str = "", jurisdiction: str = ""
+) -> QuerySet[DataRequest]:
+    """Return requests, the nearest answer date first (closed ones: latest closed first)."""
+    is_open = Q(status__in=DataRequest.OPEN)
+    found = DataRequest.objects.order_by(Coalesce("extended_due_on", "due_on"), "id")
+    if state in ("open", "overdue"):
+        found = found.filter(is_open)
+    if state == "overdue":
+        found = found.filter(_answer_by(lt=today))
+    if state == "closed":
+        found = found.exclude(is_open).order_by("-closed_at", "-id")
+    found = found.filter(kind=kind) if kind else found
+    return found.filter(jurisdiction=jurisdiction) if jurisdiction else found
+
+
+def export_archive_list(*, user: Any) -> QuerySet[ExportArchive]:
+    return ExportArchive.objects.filter(user=user)
+
+
+def export_pending(*, user: Any) -> bool:
+    return ExportArchive.objects.filter(user=user, status=ExportArchive.Status.PENDING).exists()
+
+
+def erasure_record_list(*, reference: str) -> QuerySet[ErasureRecord]:
+    """Return the erasures run for one request, newest first."""
+    return ErasureRecord.objects.filter(request_reference=reference)
+
+
+def retention_run_list() -> QuerySet[RetentionRun]:
+    return RetentionRun.objects.all()
+
+
+# --- Figures (RETAIN-2: the caller hides small groups) -------------------------------------
+
+
+def people_per_request_group() -> dict[tuple[str, str], int]:
+    """Count distinct requesters per (kind, jurisdiction)."""
+    rows = (
+        DataRequest.objects.values("kind", "jurisdiction")
+        .annotate(people=Count("email", distinct=True))
+        .order_by("kind", "jurisdiction")
+    )
+    return {(row["kind"], row["jurisdiction"]): int(row["people"]) for row in rows}
+
+
+def people_per_erasure_status() -> dict[str, int]:
+    rows = (
+        ErasureRecord.objects.values("status")
+        .annotate(people=Count("subject_id", distinct=True))
+        .order_by("status")
+    )
+    return {row["status"]: int(row["people"]) for row in rows}
+
+
+def people_per_recipient_kind(*, since: dt.datetime) -> dict[str, int]:
+    """Count distinct people whose data went to each kind of recipient since ``since``."""
+    rows = (
+        Disclosure.objects.filter(created_at__gte=since, subject__isnull=False)
+        .values("recipient_kind")
+        .annotate(people=Count("subject", distinct=True))
+        .order_by("recipient_kind")
+    )
+    return {row["recipient_kind"]: int(row["people"]) for row in rows}

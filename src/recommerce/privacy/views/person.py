@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
+from recommerce.privacy import selectors
 from recommerce.privacy.forms import ConfirmErasureForm, LimitForm, RectificationForm
-from recommerce.privacy.models import DataRequest, ErasureRecord, ExportArchive
+from recommerce.privacy.models import DataRequest, ErasureRecord
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.selectors import disclosure_list, processing_limit_list
 from recommerce.privacy.services.erasure import erasure_blockers
@@ -122,10 +123,8 @@ def _page(
         {
             "section": "privacy",
             "export_hours": settings.PRIVACY_EXPORT_HOURS,
-            "exports": ExportArchive.objects.filter(user=user)[:5],
-            "export_pending": ExportArchive.objects.filter(
-                user=user, status=ExportArchive.Status.PENDING
-            ).exists(),
+            "exports": selectors.export_archive_list(user=user)[:5],
+            "export_pending": selectors.export_pending(user=user),
             "blockers": erasure_blockers(user=user),
             "erase_form": erase_form or ConfirmErasureForm(auto_id="erase-%s"),
             "disclosures": [
@@ -152,7 +151,7 @@ def _page(
             ],
             "limit_form": limit_form
             or LimitForm(auto_id="limit-%s", limited={item.purpose for item in limits}),
-            "requests": DataRequest.objects.filter(user=user).order_by("-received_at", "-id")[:20],
+            "requests": selectors.data_request_list(user=user)[:20],
             "rectify_form": rectify_form or RectificationForm(auto_id="rectify-%s"),
         },
         status=status,
@@ -170,7 +169,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
 def mine_export(request: AuthedRequest) -> HttpResponse:
     """Queue a copy of the person's data; the download link arrives by email (RIGHT-1)."""
     user = request.user
-    if ExportArchive.objects.filter(user=user, status=ExportArchive.Status.PENDING).exists():
+    if selectors.export_pending(user=user):
         messages.info(request, "A copy of your data is already being prepared.")
         return _mine("download")
     export_request(user=user)
@@ -190,9 +189,7 @@ def mine_erase(request: AuthedRequest) -> HttpResponse:
     form = ConfirmErasureForm(request.POST, auto_id="erase-%s")
     if not form.is_valid():
         return _page(request, erase_form=form, status=400)
-    open_request = DataRequest.objects.filter(
-        user=user, kind=Kind.ERASURE, status__in=DataRequest.OPEN
-    ).first()
+    open_request = selectors.data_request_open(user=user, kind=Kind.ERASURE)
     if open_request is not None:
         messages.info(
             request,
@@ -205,7 +202,7 @@ def mine_erase(request: AuthedRequest) -> HttpResponse:
     except RequestError as error:
         form.add_error(None, str(error))
         return _page(request, erase_form=form, status=400)
-    record = ErasureRecord.objects.filter(request_reference=data_request.reference).first()
+    record = selectors.erasure_record_list(reference=data_request.reference).first()
     if record is not None and record.erased_at is not None:
         logout(request)
         return redirect(f"{reverse('privacy:erased')}?ref={data_request.reference}")

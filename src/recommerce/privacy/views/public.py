@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from recommerce.privacy import selectors
 from recommerce.privacy.forms import DocumentForm, PublicRequestForm, VerifyForm
 from recommerce.privacy.models import DataRequest
 from recommerce.privacy.rights.schema import export_json_schema
@@ -36,7 +37,7 @@ REFERENCE = re.compile(r"^DSR-[0-9A-Z]{6,16}$")
 
 
 def _find(reference: str) -> DataRequest:
-    found = DataRequest.objects.filter(reference=reference).first()
+    found = selectors.data_request_get(reference=reference)
     if found is None:
         raise Http404("No request has this reference.")
     return found

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from recommerce.privacy import selectors
 from recommerce.privacy.aggregates import suppress_small, suppressed_total
 from recommerce.privacy.datamap import Entry, datamap_entries
 from recommerce.privacy.models import (
     DataRequest,
     Disclosure,
     ErasureRecord,
-    RetentionRun,
 )
 from recommerce.privacy.registry import registry
 from recommerce.privacy.selectors import disclosure_list
@@ -93,7 +92,7 @@ def disclosures(request: HttpRequest) -> HttpResponse:
 
 @dpo_only(HANDLE)
 def retention(request: HttpRequest) -> HttpResponse:
-    runs = RetentionRun.objects.all()[:20]
+    runs = selectors.retention_run_list()[:20]
     context = {"section": "retention", "runs": runs}
     return render(request, "privacy/staff/retention.html", context)
 
@@ -114,35 +113,22 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
 # --- Figures ---------------------------------------------------------------------------------
 
 
-def _counts(rows: QuerySet[Any, dict[str, Any]], label: Callable[[dict[str, Any]], str]) -> Any:
-    return {label(row): int(row["people"]) for row in rows}
-
-
 @dpo_only(HANDLE)
 def stats(request: HttpRequest) -> HttpResponse:
     """Show counts of people per group, each group too small to publish hidden (RETAIN-2)."""
     since = timezone.now() - dt.timedelta(days=30)
-    requests = _counts(
-        DataRequest.objects.values("kind", "jurisdiction")
-        .annotate(people=Count("email", distinct=True))
-        .order_by("kind", "jurisdiction"),
-        lambda row: (
-            f"{Kind(row['kind']).label} · {DataRequest.Jurisdiction(row['jurisdiction']).label}"
-        ),
-    )
-    erasures = _counts(
-        ErasureRecord.objects.values("status")
-        .annotate(people=Count("subject_id", distinct=True))
-        .order_by("status"),
-        lambda row: str(ErasureRecord.Status(row["status"]).label),
-    )
-    shared = _counts(
-        Disclosure.objects.filter(created_at__gte=since, subject__isnull=False)
-        .values("recipient_kind")
-        .annotate(people=Count("subject", distinct=True))
-        .order_by("recipient_kind"),
-        lambda row: str(Disclosure.RecipientKind(row["recipient_kind"]).label),
-    )
+    requests = {
+        f"{Kind(kind).label} · {DataRequest.Jurisdiction(law).label}": count
+        for (kind, law), count in selectors.people_per_request_group().items()
+    }
+    erasures = {
+        str(ErasureRecord.Status(status).label): count
+        for status, count in selectors.people_per_erasure_status().items()
+    }
+    shared = {
+        str(Disclosure.RecipientKind(kind).label): count
+        for kind, count in selectors.people_per_recipient_kind(since=since).items()
+    }
     tables = [
         ("Requests per kind and law", "People who asked", requests),
         ("Erasures per status", "People", erasures),

@@ -12,17 +12,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
+from recommerce.privacy import selectors
 from recommerce.privacy.deadlines import is_overdue
 from recommerce.privacy.models import (
     DataRequest,
-    ErasureRecord,
 )
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.registry import registry
@@ -69,13 +67,6 @@ class RequestRow:
     due_soon: bool
 
 
-def _answer_by(**lookup: dt.date) -> Q:
-    """Match requests whose answer date (the extended one if any) meets ``lookup``."""
-    extended = {f"extended_due_on__{k}": v for k, v in lookup.items()}
-    first = {f"due_on__{k}": v for k, v in lookup.items()}
-    return Q(**extended) | Q(extended_due_on__isnull=True, **first)
-
-
 def _row(dsr: DataRequest, today: dt.date) -> RequestRow:
     answer_by: dt.date = dsr.answer_by
     late = dsr.is_open and is_overdue(answer_by, today)
@@ -86,28 +77,18 @@ def _row(dsr: DataRequest, today: dt.date) -> RequestRow:
 @dpo_only(HANDLE)
 def request_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    week = today + dt.timedelta(days=SOON_DAYS)
-    is_open = Q(status__in=DataRequest.OPEN)
-    counters = DataRequest.objects.aggregate(
-        open=Count("pk", filter=is_open),
-        overdue=Count("pk", filter=is_open & _answer_by(lt=today)),
-        due_this_week=Count("pk", filter=is_open & _answer_by(gte=today, lte=week)),
-        extended=Count("pk", filter=is_open & Q(extended_due_on__isnull=False)),
-    )
+    counters = selectors.data_request_counters(today=today, soon_days=SOON_DAYS)
     form = RequestFilterForm(request.GET or None)
-    found = DataRequest.objects.order_by(Coalesce("extended_due_on", "due_on"), "id")
     if form.is_bound and not form.is_valid():
-        found = found.none()
-    elif form.is_bound:
-        state, kind, law = (form.cleaned_data[k] for k in ("state", "kind", "jurisdiction"))
-        if state in ("open", "overdue"):
-            found = found.filter(is_open)
-        if state == "overdue":
-            found = found.filter(_answer_by(lt=today))
-        if state == "closed":
-            found = found.exclude(is_open).order_by("-closed_at", "-id")
-        found = found.filter(kind=kind) if kind else found
-        found = found.filter(jurisdiction=law) if law else found
+        found = DataRequest.objects.none()
+    else:
+        data = form.cleaned_data if form.is_bound else {}
+        found = selectors.data_request_queue(
+            today=today,
+            state=data.get("state", ""),
+            kind=data.get("kind", ""),
+            jurisdiction=data.get("jurisdiction", ""),
+        )
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "section": "requests",
@@ -152,8 +133,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def _request_get(reference: str) -> DataRequest:
-    found = DataRequest.objects.select_related("user", "handled_by").filter(reference=reference)
-    dsr = found.first()
+    dsr = selectors.data_request_get(reference=reference)
     if dsr is None:
         raise Http404("No such request.")
     return dsr
@@ -192,7 +172,7 @@ def _detail(
     page_forms = {name: a.form(prefix=name) for name, a in ACTIONS.items() if a.form is not None}
     page_forms.update(bound or {})
     facts = registry.identity_facts
-    erasures = ErasureRecord.objects.filter(request_reference=dsr.reference)
+    erasures = selectors.erasure_record_list(reference=dsr.reference)
     context = {
         "section": "requests",
         "dsr": dsr,
@@ -300,10 +280,8 @@ def _refuse(dsr: DataRequest, staff: Any, data: dict[str, Any]) -> str:
 
 
 def _resume(dsr: DataRequest, staff: Any, data: dict[str, Any]) -> str:
-    found = ErasureRecord.objects.filter(
-        pk=data["record"], request_reference=dsr.reference, status__in=RESUMABLE
-    )
-    record = found.first()
+    found = selectors.erasure_record_list(reference=dsr.reference)
+    record = found.filter(pk=data["record"], status__in=RESUMABLE).first()
     if record is None:
         raise ValueError("No erasure of this request waits to be resumed.")
     record = erasure_run(record=record, actor=staff)
