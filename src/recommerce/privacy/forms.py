@@ -10,8 +10,9 @@ from django.core.validators import RegexValidator
 
 from recommerce.privacy import purposes
 from recommerce.privacy.models import DataRequest, ProcessingLimit
-from recommerce.privacy.purposes import Family, LegalBasis, Purpose
+from recommerce.privacy.purposes import Purpose
 from recommerce.privacy.registry import registry
+from recommerce.privacy.services.limits import limitable_purposes
 
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 # The first bytes of each accepted file type: the browser's declared type is not trusted.
@@ -25,16 +26,6 @@ JURISDICTIONS = (
     (DataRequest.Jurisdiction.GDPR.value, "European Union and elsewhere (GDPR)"),
     (DataRequest.Jurisdiction.CCPA.value, "California (CCPA)"),
 )
-
-
-def limitable_purposes() -> list[Purpose]:
-    """Return the purposes a person may restrict or object to from their account."""
-    return [
-        purpose
-        for purpose in purposes.ALL
-        if purpose.basis in (LegalBasis.CONSENT, LegalBasis.LEGITIMATE_INTEREST)
-        or purpose.family is Family.MARKETING
-    ]
 
 
 class ConfirmErasureForm(forms.Form):

@@ -9,11 +9,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommerce.privacy.models import DataRequest, ProcessingLimit
-from recommerce.privacy.purposes import Family, Purpose
+from recommerce.privacy.purposes import ALL, Family, LegalBasis, Purpose
 
-# Direct marketing must stop on objection, always (GDPR Art. 21(3)); the other purposes a
-# person may limit are those resting on consent or legitimate interest.
-LIMITABLE_BASES = ("consent", "legitimate interest")
+LIMITABLE_BASES = (LegalBasis.CONSENT, LegalBasis.LEGITIMATE_INTEREST)
+
+
+def limitable(purpose: Purpose) -> bool:
+    """Tell whether a person can stop ``purpose`` for themselves.
+
+    Direct marketing stops on objection, always (GDPR Art. 21(3)). Other uses resting on
+    consent or legitimate interest stop too, except fraud prevention and account security:
+    protecting every user's account and payments is a compelling ground (Art. 21(1)).
+    Uses the contract or the law require cannot be stopped this way.
+    """
+    if purpose.family is Family.MARKETING:
+        return True
+    return purpose.basis in LIMITABLE_BASES and purpose.family is not Family.FRAUD_SECURITY
+
+
+def limitable_purposes() -> list[Purpose]:
+    return [purpose for purpose in ALL if limitable(purpose)]
 
 
 class LimitRefused(ValueError):
@@ -30,10 +45,11 @@ def processing_limit_set(
     request: DataRequest | None = None,
 ) -> ProcessingLimit:
     """Put a restriction or an objection in force for ``user`` and ``purpose``."""
-    if purpose.basis.value not in LIMITABLE_BASES and purpose.family is not Family.MARKETING:
+    if not limitable(purpose):
         raise LimitRefused(
-            f"“{purpose.description}” rests on {purpose.basis.value}; it cannot be stopped "
-            "by a restriction or an objection."
+            f"“{purpose.description}” rests on {purpose.basis.value}"
+            f"{' and protects every account' if purpose.family is Family.FRAUD_SECURITY else ''}"
+            "; it cannot be stopped by a restriction or an objection."
         )
     current = (
         ProcessingLimit.objects.select_for_update()

@@ -13,9 +13,8 @@ from recommerce.privacy.models import (
     DataRequest,
     Disclosure,
 )
-from recommerce.privacy.purposes import ALL, Family, Purpose
 from recommerce.privacy.registry import Erasure, registry
-from recommerce.privacy.services.limits import LIMITABLE_BASES
+from recommerce.privacy.services.limits import limitable_purposes
 from recommerce.privacy.views.staff.common import Kind
 
 # --- Forms -----------------------------------------------------------------------------------
@@ -36,10 +35,7 @@ def _date(label: str, *, required: bool = True, help_text: str = "") -> Any:
 
 
 def _limitable_purposes() -> list[tuple[str, str]]:
-    usable: list[Purpose] = [
-        p for p in ALL if p.basis.value in LIMITABLE_BASES or p.family is Family.MARKETING
-    ]
-    return [("", "—"), *((p.code, p.description) for p in usable)]
+    return [("", "—"), *((p.code, p.description) for p in limitable_purposes())]
 
 
 class RequestFilterForm(forms.Form):
