@@ -9,12 +9,15 @@ from recommerce.privacy import purposes
 from recommerce.privacy.deadlines import REQUEST_RECORD_RETENTION_DAYS
 from recommerce.privacy.models import (
     AuditEvent,
+    ConsentRecord,
     DataRequest,
     DataRequestEvent,
     Disclosure,
     ErasureNotice,
     ErasureRecord,
     ExportArchive,
+    NoticeVersion,
+    PersonalConsent,
     ProcessingLimit,
     RetentionRun,
     StaffAccess,
@@ -242,5 +245,58 @@ registry.register(
     RetentionRun,
     not_personal(
         "id", "dry_run", "started_at", "finished_at", "report", "error", reason="counts per rule"
+    ),
+)
+
+registry.register(
+    ConsentRecord,
+    personal(
+        "user",
+        "browser",
+        "categories",
+        "notice_version",
+        "method",
+        "ip_hash",
+        "created_at",
+        category="user.preferences.consent",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        # Proof of consent outlives the choice it proves; then it goes.
+        retention=ACCOUNTABILITY,
+        erasure=Erasure.LEGAL_HOLD,
+        export_label="Your cookie and tracking choices",
+    ),
+    not_personal("id", reason="surrogate key"),
+)
+registry.register(
+    PersonalConsent,
+    personal(
+        "user",
+        "kind",
+        "given",
+        "text_version",
+        "method",
+        "created_at",
+        category="user.preferences.consent",
+        subject="user",
+        purposes=[purposes.LEGAL_DATA_PROTECTION],
+        retention=Retention(days=None, starts="the account's erasure"),
+        erasure=Erasure.DELETE,
+        export_label="Your consents and objections (biometric checks, call recording)",
+    ),
+    not_personal("id", "recorded_by", reason="the staff member who recorded it, for the platform"),
+)
+registry.register(
+    NoticeVersion,
+    not_personal(
+        "id",
+        "version",
+        "published_at",
+        "summary",
+        "content_en",
+        "content_fr",
+        "content_hash",
+        "published_by",
+        reason="the platform's own published document",
     ),
 )

@@ -11,10 +11,13 @@ from django.db.models.functions import Coalesce
 
 from recommerce.privacy.models import (
     AuditEvent,
+    ConsentRecord,
     DataRequest,
     Disclosure,
     ErasureRecord,
     ExportArchive,
+    NoticeVersion,
+    PersonalConsent,
     ProcessingLimit,
     RetentionRun,
     StaffAccess,
@@ -176,3 +179,35 @@ def people_per_recipient_kind(*, since: dt.datetime) -> dict[str, int]:
         .order_by("recipient_kind")
     )
     return {row["recipient_kind"]: int(row["people"]) for row in rows}
+
+
+# --- Consent and the notice ----------------------------------------------------------------
+
+
+def notice_version_current() -> NoticeVersion | None:
+    """Return the privacy notice in force (the latest published), if any."""
+    return NoticeVersion.objects.order_by("-published_at", "-id").first()
+
+
+def consent_user_ids(*, category: str, user_ids: Iterable[int]) -> set[int]:
+    """Return the ids among ``user_ids`` whose latest cookie choice allows ``category``.
+
+    A choice made with a Global Privacy Control signal or on the opt-out page counts as the
+    latest; people who never chose are not included.
+    """
+    ids = set(user_ids)
+    latest: dict[int, list[str]] = {}
+    rows = (
+        ConsentRecord.objects.filter(user_id__in=ids)
+        .order_by("user_id", "-created_at", "-id")
+        .values_list("user_id", "categories")
+    )
+    for user_id, categories in rows:
+        latest.setdefault(user_id, categories)
+    return {user_id for user_id, categories in latest.items() if category in categories}
+
+
+def personal_consent_given(*, user: Any, kind: str) -> bool:
+    """Tell whether the latest consent (or objection) of ``kind`` by ``user`` is in force."""
+    latest = PersonalConsent.objects.filter(user=user, kind=kind).order_by("-created_at", "-id")
+    return bool(latest.values_list("given", flat=True).first())

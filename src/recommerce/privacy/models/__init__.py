@@ -1,5 +1,6 @@
 """The privacy core's tables."""
 
+from recommerce.privacy.models.consent import ConsentRecord, NoticeVersion, PersonalConsent
 from recommerce.privacy.models.logs import AuditEvent, Disclosure, StaffAccess
 from recommerce.privacy.models.requests import (
     DataRequest,
@@ -11,12 +12,15 @@ from recommerce.privacy.models.runs import ErasureNotice, ErasureRecord, Retenti
 
 __all__ = [
     "AuditEvent",
+    "ConsentRecord",
     "DataRequest",
     "DataRequestEvent",
     "Disclosure",
     "ErasureNotice",
     "ErasureRecord",
     "ExportArchive",
+    "NoticeVersion",
+    "PersonalConsent",
     "ProcessingLimit",
     "RetentionRun",
     "StaffAccess",
