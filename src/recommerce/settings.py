@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "recommerce.payments",
     "recommerce.orders",
     "recommerce.checkout",
+    "recommerce.marketing",
+    "recommerce.analytics",
     "recommerce.demo",
     # After the project's apps, so accounts' templates restyle allauth's pages.
     "allauth",

@@ -1,0 +1,1 @@
+"""First-party analytics: page and product views, with consent only."""

@@ -1,0 +1,1 @@
+"""Marketing: newsletter, preferences, campaigns, unsubscribes, ad audiences."""
