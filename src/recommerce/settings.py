@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "recommerce.platform.middleware.SecurityHeadersMiddleware",
+    "recommerce.privacy.consent.middleware.ConsentMiddleware",
+    "recommerce.analytics.middleware.PageViewMiddleware",
 ]
 
 ROOT_URLCONF = "recommerce.urls"
