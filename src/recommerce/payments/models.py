@@ -159,7 +159,10 @@ class WebhookEvent(models.Model):
     provider = models.CharField(max_length=32)
     event_id = models.CharField(max_length=255)
     type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=255, blank=True, help_text="Payment/refund id")
+    # Indexed: the rights engine finds a person's notifications by their payments' ids.
+    object_id = models.CharField(
+        max_length=255, blank=True, db_index=True, help_text="Payment/refund id"
+    )
     payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)

@@ -36,6 +36,11 @@ class Section:
     records: list[dict[str, Any]] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (storage name, zip name)
 
+    @property
+    def table(self) -> list[list[Any]]:
+        """Return the records as rows of cells in column order (for the HTML summary)."""
+        return [[record.get(column) for column in self.columns] for record in self.records]
+
 
 def exported_fields(fields: tuple[PersonalField, ...] | list[PersonalField]) -> list[PersonalField]:
     """Return the fields an export shows: not technical copies, never credentials."""
@@ -116,7 +121,8 @@ def export_archive_bytes(user: Any, *, schema_url: str, reg: Registry = registry
     document = export_document(user, sections, schema_url=schema_url)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("data.json", json.dumps(document, indent=2, ensure_ascii=False))
+        # Compact: indentation makes ``json`` fall back to its slow pure-Python encoder.
+        archive.writestr("data.json", json.dumps(document, ensure_ascii=False))
         for section in sections:
             archive.writestr(f"csv/{section.key}.csv", _csv(section))
             for storage_name, zip_name in section.files:
