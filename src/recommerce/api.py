@@ -11,8 +11,10 @@ from recommerce.accounts.api import router as accounts_router
 from recommerce.catalog.api import router as catalog_router
 from recommerce.catalog.search import SearchQueryError
 from recommerce.checkout.api import router as checkout_router
+from recommerce.marketing.api import router as marketing_router
 from recommerce.offers.api import router as offers_router
 from recommerce.orders.api import router as orders_router
+from recommerce.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="Recommerce API",
@@ -29,6 +31,8 @@ api.add_router("/", offers_router)
 api.add_router("/", accounts_router)
 api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
+api.add_router("/", privacy_router)
+api.add_router("/", marketing_router)
 
 
 @api.exception_handler(SearchQueryError)

@@ -120,6 +120,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "recommerce.catalog.context_processors.navigation",
                 "recommerce.accounts.context_processors.prices",
                 "recommerce.checkout.context_processors.cart",
+                "recommerce.privacy.notice.context.notice_banner",
             ],
         },
     }
@@ -427,4 +428,5 @@ MARKETPLACE_LEGAL = {
     "vat_number": "FR40303265045",
     "registration": "RCS Paris 303 265 045",
     "country": "FR",
+    "dpo_email": "dpo@recommerce.example",
 }

@@ -89,6 +89,7 @@ MATRIX: dict[str, Entry] = {
     "accounts:seller_document": Entry("token", (("doc_token", "s1_owner"),), ("GET", "POST")),
     "accounts:api_key_revoke": Entry("key_id", (("key_id", "s1_owner"),), ("POST",)),
     "staff:person": Entry("user_id", (("a_id", "cs"),), ("GET", "POST")),
+    "staff:person_recording_objection": Entry("user_id", (("a_id", "cs"),), ("POST",)),
     "staff:seller_review": Entry(
         "seller_id", (("s3_id", "admin_staff"),), ("GET", "POST"), {"reason": "Mallory says no"}
     ),
@@ -111,6 +112,8 @@ MATRIX: dict[str, Entry] = {
 }
 # Object URLs with no personal data: the public catalog and offers.
 PUBLIC = {"api-v1:product_detail"}
+# The privacy notice in each language, and each published version, are public documents.
+PUBLIC |= {"privacy:notice", "privacy:notice-version"}
 # Links whose token is the credential of someone without an account: the parent asked to
 # authorise a minor holds the emailed link, which names only the child's first name.
 CAPABILITY_LINKS = {"accounts:parental_consent"}
@@ -145,6 +148,16 @@ OWN_MATRICES: dict[str, tuple[str, str]] = {
     "staff_finance:approve": ("orders/test_payouts_pages.py", "/approve/"),
     "staff_finance:send": ("orders/test_payouts_pages.py", "/send/"),
     "privacy_staff:request": ("privacy/test_dpo_console.py", '("get", "{ref}/")'),
+    "marketing:unsubscribe": ("marketing/test_isolation.py", 'reverse("marketing:unsubscribe"'),
+    "marketing:newsletter-confirm": (
+        "marketing/test_isolation.py",
+        'reverse("marketing:newsletter-confirm"',
+    ),
+    "marketing_staff:campaign": ("marketing/test_isolation.py", '"marketing_staff:campaign"'),
+    "marketing_staff:campaign-send": (
+        "marketing/test_isolation.py",
+        '"marketing_staff:campaign-send"',
+    ),
     "privacy_staff:request-document": ("privacy/test_dpo_console.py", '"{ref}/document/"'),
     "privacy_staff:request-action": ("privacy/test_dpo_console.py", '"{ref}/verify/"'),
 }

@@ -40,6 +40,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "privacy.handle_datarequest",
         "privacy.run_retention",
         "privacy.view_disclosure",
+        "privacy.publish_notice",
+        "analytics.view_statistics",
     ),
     ADMIN: (
         "accounts.view_personal_data",
@@ -54,6 +56,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "orders.view_order",
         "orders.change_order",
         "orders.approve_payout",
+        "analytics.view_statistics",
+        "marketing.send_campaign",
+        "marketing.export_audience",
     ),
 }
 ROLES = tuple(ROLE_PERMISSIONS)

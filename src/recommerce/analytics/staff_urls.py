@@ -1,4 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from recommerce.analytics import views
 
 app_name = "analytics_staff"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.statistics, name="statistics"),
+]

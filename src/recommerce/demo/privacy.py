@@ -7,8 +7,9 @@ import datetime as dt
 from django.utils import timezone
 
 from recommerce.accounts.models import User
-from recommerce.privacy.models import DataRequest
+from recommerce.privacy.models import DataRequest, NoticeVersion
 from recommerce.privacy.services.handling import data_request_fulfil
+from recommerce.privacy.services.notice import notice_publish
 from recommerce.privacy.services.requests import data_request_submit
 
 
@@ -50,3 +51,12 @@ def demo_privacy_requests_create(*, buyer_email: str, dpo_email: str) -> int:
     )
     data_request_fulfil(request=objection, actor=dpo)
     return DataRequest.objects.count()
+
+
+def demo_notice_publish(*, dpo_email: str) -> None:
+    """Publish the first version of the privacy notice, once."""
+    if not NoticeVersion.objects.exists():
+        notice_publish(
+            actor=User.objects.get(email=dpo_email),
+            summary="First published version of the privacy notice.",
+        )

@@ -33,7 +33,7 @@ from recommerce.demo.people import (
     DEMO_SELLER_NAME,
     demo_people_create,
 )
-from recommerce.demo.privacy import demo_privacy_requests_create
+from recommerce.demo.privacy import demo_notice_publish, demo_privacy_requests_create
 from recommerce.demo.sellers import SellerProfile, seller_profiles
 from recommerce.offers import services as offer_services
 from recommerce.offers.models import Offer
@@ -139,6 +139,8 @@ def dataset_seed(
                 placed = demo_orders_create(
                     buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME
                 )
+            with _step(report, "privacy notice"):
+                demo_notice_publish(dpo_email=DEMO_DPO_EMAIL)
             with _step(report, "privacy requests"):
                 demo_privacy_requests_create(buyer_email=DEMO_BUYER_EMAIL, dpo_email=DEMO_DPO_EMAIL)
     report.counts = {

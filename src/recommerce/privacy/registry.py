@@ -258,6 +258,15 @@ class Registry:
             sorted(self.personal_fields.values(), key=lambda f: (f.model_label, f.field_name))
         )
 
+    def is_encrypted(self, item: PersonalField) -> bool:
+        """Tell whether the field is stored encrypted (an ``EncryptedTextField``)."""
+        from django.apps import apps
+
+        from recommerce.privacy.encryption import EncryptedTextField
+
+        model = self.model_classes.get(item.model_label) or apps.get_model(item.model_label)
+        return isinstance(model._meta.get_field(item.field_name), EncryptedTextField)
+
     def by_model(self) -> dict[type[models.Model], list[PersonalField]]:
         """Return the personal fields grouped by model, in a stable order."""
         grouped: dict[type[models.Model], list[PersonalField]] = {}

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from recommerce.privacy.views import staff
+from recommerce.privacy.views.staff import notice as staff_notice
 
 app_name = "privacy_staff"
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("retention/", staff.retention, name="retention"),
     path("retention/dry-run/", staff.retention_dry_run, name="retention-dry-run"),
     path("stats/", staff.stats, name="stats"),
+    path("notice/", staff_notice.notice, name="notice"),
+    path("ropa.csv", staff_notice.ropa_csv_export, name="ropa-csv"),
+    path("ropa.json", staff_notice.ropa_json_export, name="ropa-json"),
     # Request references ("DSR-…") never collide with the fixed pages above.
     path("<str:reference>/", staff.request_detail, name="request"),
     path("<str:reference>/document/", staff.request_document, name="request-document"),

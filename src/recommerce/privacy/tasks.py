@@ -11,6 +11,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from recommerce.privacy.models import ErasureRecord, ExportArchive
+from recommerce.privacy.notice.tasks import notice_announce_task  # noqa: F401  (registers the task)
 
 logger = logging.getLogger(__name__)
 

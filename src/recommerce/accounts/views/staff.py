@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from recommerce.accounts import selectors
 from recommerce.accounts.forms import RejectForm
@@ -19,6 +20,12 @@ from recommerce.accounts.services.users import user_age_band
 from recommerce.accounts.views.common import AuthedRequest
 from recommerce.privacy import selectors as privacy_selectors
 from recommerce.privacy.services import staff_access_record
+from recommerce.privacy.services.personal_consent import (
+    METHOD_SUPPORT,
+    RECORDING_OBJECTION,
+    personal_consent_record,
+    recording_allowed,
+)
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -73,8 +80,34 @@ def person(request: AuthedRequest, user_id: int) -> HttpResponse:
             "age_band": user_age_band(user=subject),
             "company_membership": selectors.company_membership_for(user=subject),
             "seller_membership": selectors.seller_membership_for(user=subject),
+            "recording_allowed": recording_allowed(user=subject),
         },
     )
+
+
+@staff_only
+@permission_required("accounts.view_personal_data", raise_exception=True)
+@require_POST
+def person_recording_objection(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """Record the person's objection to call and chat recording, said to support (CONSENT-6).
+
+    Staff can only add the objection: lifting it is the person's own choice, on their
+    privacy page, so a mistaken or pressed click never exposes them to recording.
+    """
+    subject = selectors.user_get(user_id=user_id)
+    if subject is None:
+        raise Http404("No such person.")
+    personal_consent_record(
+        user=subject,
+        kind=RECORDING_OBJECTION,
+        given=True,
+        method=METHOD_SUPPORT,
+        recorded_by=request.user,
+    )
+    messages.success(
+        request, "The objection is recorded: do not record calls or chats with this person."
+    )
+    return redirect("staff:person", user_id=subject.pk)
 
 
 @staff_only

@@ -36,6 +36,18 @@ from recommerce.privacy.services.limits import (
     processing_limit_lift,
     processing_limit_set,
 )
+from recommerce.privacy.services.personal_consent import (
+    BIOMETRIC,
+    BIOMETRIC_TEXT,
+    BIOMETRIC_TEXT_VERSION,
+    METHOD_PROFILE,
+    RECORDING_OBJECTION,
+    ConsentError,
+    biometric_check_allowed,
+    identity_check_methods,
+    personal_consent_latest,
+    personal_consent_record,
+)
 from recommerce.privacy.services.requests import RequestError, data_request_submit
 
 View = Callable[..., HttpResponse]
@@ -153,6 +165,7 @@ def _page(
             or LimitForm(auto_id="limit-%s", limited={item.purpose for item in limits}),
             "requests": selectors.data_request_list(user=user)[:20],
             "rectify_form": rectify_form or RectificationForm(auto_id="rectify-%s"),
+            "consents": _consents(user),
         },
         status=status,
     )
@@ -281,3 +294,90 @@ def mine_rectify(request: AuthedRequest) -> HttpResponse:
             )
             return _mine("requests")
     return _page(request, rectify_form=form, status=400)
+
+
+# --- Consents and objections outside cookies (CONSENT-5, CONSENT-6) ---------------------------
+
+
+@dataclass(frozen=True)
+class ConsentsSection:
+    recording_objected: bool
+    recording_since: dt.datetime | None
+    recording_by_support: bool
+    biometric_given: bool
+    biometric_since: dt.datetime | None
+    biometric_text: str
+    biometric_version: str
+    identity_methods: list[str]
+
+
+def _consents(user: Any) -> ConsentsSection:
+    recording = personal_consent_latest(user=user, kind=RECORDING_OBJECTION)
+    biometric = personal_consent_latest(user=user, kind=BIOMETRIC)
+    objected = recording is not None and recording.given
+    given = biometric_check_allowed(user=user)
+    return ConsentsSection(
+        recording_objected=objected,
+        recording_since=recording.created_at if recording and objected else None,
+        recording_by_support=bool(recording and objected and recording.recorded_by_id),
+        biometric_given=given,
+        biometric_since=biometric.created_at if biometric and given else None,
+        biometric_text=BIOMETRIC_TEXT,
+        biometric_version=BIOMETRIC_TEXT_VERSION,
+        identity_methods=identity_check_methods(user=user),
+    )
+
+
+@login_required
+@require_POST
+def mine_recording(request: AuthedRequest) -> HttpResponse:
+    """Object to the recording of calls and chats with customer service, or lift it."""
+    choice = str(request.POST.get("recording", ""))
+    if choice not in ("object", "allow"):
+        messages.error(request, "Choose whether your calls and chats may be recorded.")
+        return _page(request, status=400)
+    personal_consent_record(
+        user=request.user,
+        kind=RECORDING_OBJECTION,
+        given=choice == "object",
+        method=METHOD_PROFILE,
+    )
+    if choice == "object":
+        messages.success(request, "Your calls and chats with customer service are not recorded.")
+    else:
+        messages.success(request, "Your calls and chats with customer service may be recorded.")
+    return _mine("consents")
+
+
+@login_required
+@require_POST
+def mine_biometric(request: AuthedRequest) -> HttpResponse:
+    """Give consent to facial biometric checks by an explicit action, or withdraw it."""
+    decision = str(request.POST.get("decision", ""))
+    if decision == "withdraw":
+        personal_consent_record(
+            user=request.user, kind=BIOMETRIC, given=False, method=METHOD_PROFILE
+        )
+        messages.success(
+            request, "Your consent is withdrawn: identity checks use a document reviewed by staff."
+        )
+        return _mine("consents")
+    if decision != "give":
+        messages.error(request, "Choose to give or to withdraw your consent.")
+        return _page(request, status=400)
+    if request.POST.get("agree") != "on":
+        messages.error(request, "Tick the box to show that you agree to the text above.")
+        return _page(request, status=400)
+    try:
+        personal_consent_record(
+            user=request.user,
+            kind=BIOMETRIC,
+            given=True,
+            method=METHOD_PROFILE,
+            text_version=str(request.POST.get("text_version", "")),
+        )
+    except ConsentError as error:
+        messages.error(request, str(error))
+        return _page(request, status=400)
+    messages.success(request, "Your consent to facial biometric checks is recorded.")
+    return _mine("consents")

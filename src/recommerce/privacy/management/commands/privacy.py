@@ -1,4 +1,5 @@
-"""``recommerce privacy …``: the data map, the retention job, key rotation, erasure replay."""
+"""``recommerce privacy …``: the data map, the record of processing activities, the notice,
+the retention job, key rotation, erasure replay."""
 
 from __future__ import annotations
 
@@ -10,12 +11,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Privacy operations: datamap, retention, rotate-keys, replay-erasures."
+    help = (
+        "Privacy operations: datamap, ropa, notice-publish, retention, rotate-keys, "
+        "replay-erasures."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True)
         datamap = commands.add_parser("datamap", help="Print the data map from the registry.")
         datamap.add_argument("--format", choices=["markdown", "json"], default="markdown")
+        ropa = commands.add_parser(
+            "ropa", help="Print the record of processing activities, one row per purpose."
+        )
+        ropa.add_argument("--format", choices=["csv", "json"], default="csv")
+        publish = commands.add_parser(
+            "notice-publish", help="Publish the privacy notice as generated now, and announce it."
+        )
+        publish.add_argument("--summary", required=True, help="What changed, for the email.")
         retention = commands.add_parser("retention", help="Apply every retention period now.")
         retention.add_argument(
             "--dry-run", action="store_true", help="Count what would go; change nothing."
@@ -35,6 +47,15 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(datamap_json(), indent=2, ensure_ascii=False))
             else:
                 self.stdout.write(datamap_markdown(), ending="")
+        elif action == "ropa":
+            from recommerce.privacy.notice.ropa import ropa_csv, ropa_json
+
+            if options["format"] == "json":
+                self.stdout.write(json.dumps(ropa_json(), indent=2, ensure_ascii=False))
+            else:
+                self.stdout.write(ropa_csv(), ending="")
+        elif action == "notice-publish":
+            self._notice_publish(summary=options["summary"])
         elif action == "retention":
             self._retention(dry_run=options["dry_run"])
         elif action == "rotate-keys":
@@ -61,3 +82,12 @@ class Command(BaseCommand):
             raise CommandError(f"The retention run stopped: {run.error}")
         total = sum(r["rows"] for r in run.report)
         self.stdout.write(f"{'Dry run: ' if dry_run else ''}{total} row(s) {verb}.")
+
+    def _notice_publish(self, *, summary: str) -> None:
+        from recommerce.privacy.services.notice import NoticeError, notice_publish
+
+        try:
+            version = notice_publish(actor=None, summary=summary)
+        except NoticeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Published the privacy notice, version {version.version}.")
