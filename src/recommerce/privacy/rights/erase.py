@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, F, Value, When
 
 from recommerce.privacy.paths import concrete_field
 from recommerce.privacy.registry import Erasure, PersonalField
@@ -35,11 +36,12 @@ def holding_erase(
         return "kept (legal hold)", len(holding.pks)
     _collect_files(model, fields, rows, on_file)
     direct = {name for item in fields for name in user_fields(item)}
-    # Rows that take the same new values are written by one UPDATE: most rows of a model
-    # (every order of the person) do, so the cost stays one statement per model.
-    groups: dict[tuple[tuple[str, Any], ...], list[Any]] = {}
+    # One UPDATE per model: a field that takes one value on every row is set plainly, a
+    # field whose value differs by row (a per-row address, a pseudonym) through a CASE.
+    by_field: dict[str, dict[Any, list[Any]]] = {}
+    changed: list[Any] = []
     for obj in rows.only(*plan):
-        changes: dict[str, Any] = {}
+        touched = False
         for name, strategy in plan.items():
             field = concrete_field(model, name)
             current = getattr(obj, field.attname)
@@ -49,13 +51,18 @@ def holding_erase(
                 continue
             value = erased_value(field, strategy, current, obj.pk)
             if value is not KEEP:
-                changes[field.attname] = value
-        if changes:
-            key = tuple(sorted((name, _hashable(value)) for name, value in changes.items()))
-            groups.setdefault(key, []).append(obj.pk)
-    for key, pks in groups.items():
-        values = {name: _unhashable(value) for name, value in key}
-        model._base_manager.filter(pk__in=pks).update(**values)
+                by_field.setdefault(field.attname, {}).setdefault(_hashable(value), []).append(
+                    obj.pk
+                )
+                touched = True
+        if touched:
+            changed.append(obj.pk)
+    if changed:
+        updates = {
+            attname: _assignment(model, attname, values, len(changed))
+            for attname, values in by_field.items()
+        }
+        model._base_manager.filter(pk__in=changed).update(**updates)
     return "anonymised", len(holding.pks)
 
 
@@ -102,6 +109,25 @@ def _collect_files(
                 item.field_name, flat=True
             ):
                 on_file(str(name))
+
+
+def _assignment(
+    model: type[models.Model], attname: str, values: dict[Any, list[Any]], rows: int
+) -> Any:
+    """Return what ``attname`` is set to: a value, or a CASE over the rows' values."""
+    if len(values) == 1:
+        ((key, pks),) = values.items()
+        if len(pks) == rows:
+            return _unhashable(key)
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    return Case(
+        *(
+            When(pk__in=pks, then=Value(_unhashable(key), output_field=field))
+            for key, pks in values.items()
+        ),
+        default=F(attname),
+        output_field=field,
+    )
 
 
 def _hashable(value: Any) -> Any:
