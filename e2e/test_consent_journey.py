@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.accounts.conftest import make_user
 
+from recommerce.analytics.models import PageView
 from recommerce.privacy.consent import COOKIE_NAME
 from recommerce.privacy.consent.cookie import cookie_parse
 from recommerce.privacy.models import ConsentRecord, ProcessingLimit
@@ -86,6 +87,11 @@ def test_consent_1_first_visit_reject_all_then_allow_analytics_in_settings(brows
     methods = list(ConsentRecord.objects.order_by("id").values_list("method", "categories"))
     assert methods == [("banner", []), ("settings", ["analytics"])]
     visit.assert_first_party_only()
+
+    # Page views: none before the choice (the visits above), counted once it allows them.
+    assert not PageView.objects.exists()
+    page.goto(visit.url("/"))
+    assert list(PageView.objects.values_list("path", flat=True)) == ["/"]
 
 
 def test_consent_1_banner_on_a_phone(browse):

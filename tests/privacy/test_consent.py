@@ -78,7 +78,7 @@ def test_consent_1_banner_on_first_visit_with_three_equal_answers(client):
         '<button type="submit" name="choice" value="none" class="button consent-button">'
         "Reject all</button>"
     ) in html
-    assert '<a class="button consent-button" href="/privacy/cookies/">Choose</a>' in html
+    assert '<a class="button consent-button" href="/privacy/cookies/?return=1">Choose</a>' in html
     # The banner comes right after the skip link: first in the keyboard order.
     assert html.index("skip-link") < html.index(BANNER) < html.index("site-header")
     assert '<a href="/privacy/cookies/">Cookie settings</a>' in html

@@ -78,7 +78,7 @@ def referer_path(request: HttpRequest) -> str:
 
 def safe_next(request: HttpRequest, value: str | None, default: str = "/") -> str:
     """Return ``value`` if it is a path on this site, else ``default`` (no open redirect)."""
-    value = (value or referer_path(request)).strip()
+    value = (value or "").strip()
     if (
         value.startswith("/")
         and not any(ord(char) < 32 for char in value)

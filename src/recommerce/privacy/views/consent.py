@@ -28,6 +28,7 @@ from recommerce.privacy.consent.web import (
     choice_json,
     choice_save,
     cookie_store,
+    referer_path,
     safe_next,
     signed_in,
     us_visitor,
@@ -69,7 +70,8 @@ def _settings_page(
             "necessary": CATEGORY_INFO[NECESSARY],
             "categories": categories,
             "cookies": [(cookie, CATEGORY_INFO[cookie.category].title) for cookie in COOKIES],
-            "next": safe_next(request, request.POST.get("next") or request.GET.get("next"), ""),
+            # Back to the page the visitor came from once saved (never the settings page).
+            "next": safe_next(request, _came_from(request), ""),
             "error": error,
             "us_visitor": us_visitor(request),
         },
@@ -101,6 +103,15 @@ def cookies(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _came_from(request: HttpRequest) -> str:
+    """Return where to go once saved: back to the page the banner was on, if it sent us."""
+    given = request.POST.get("next") or request.GET.get("next")
+    if given is not None:
+        return given
+    back = referer_path(request) if request.GET.get("return") else ""
+    return "" if back.startswith(request.path) else back
+
+
 @require_POST
 def cookies_banner(request: HttpRequest) -> HttpResponse:
     """Take the banner's "Accept all" or "Reject all"."""
@@ -114,7 +125,8 @@ def cookies_banner(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         response: HttpResponse = JsonResponse(choice_json(saved.choice))
     else:
-        response = redirect(safe_next(request, request.POST.get("next")))
+        back = request.POST.get("next") or referer_path(request)
+        response = redirect(safe_next(request, back))
     cookie_store(response, saved)
     return response
 
