@@ -46,7 +46,9 @@ def test_a_refurbisher_is_approved_and_publishes_an_offer_buyers_see(browse, sho
     seller_visit = browse()
     page = seller_visit.page
     sign_in(seller_visit, "nadia@atelier-nadia.example")
-    page.get_by_role("navigation", name="Account sections").get_by_role("link", name="Sell").click()
+    page.get_by_role("navigation", name="Account sections").get_by_role(
+        "link", name="Sell", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sell refurbished devices")
     page.get_by_label(re.compile(r"^Shop name")).fill("Atelier Nadia")
     page.get_by_label(re.compile(r"^Company's legal name")).fill("Atelier Nadia SAS")
@@ -120,7 +122,7 @@ def test_a_refurbisher_is_approved_and_publishes_an_offer_buyers_see(browse, sho
     seller_visit = browse()
     page = seller_visit.page
     sign_in(seller_visit, "nadia@atelier-nadia.example")
-    page.get_by_role("link", name="Sell").click()
+    page.get_by_role("link", name="Sell", exact=True).click()
     expect(page.locator(".page-lead")).to_contain_text("Active")
     page.get_by_role("navigation", name="Account sections").get_by_role(
         "link", name="My offers"
