@@ -5,7 +5,6 @@ from __future__ import annotations
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialToken
-from django.db.models import Q
 
 from recommerce.accounts.models import (
     Address,
@@ -21,6 +20,7 @@ from recommerce.accounts.models import (
     User,
 )
 from recommerce.privacy import purposes
+from recommerce.privacy.paths import by_email_or
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 # Data kept for the account's lifetime goes when the inactive account is erased: the user
@@ -173,10 +173,6 @@ registry.register(
 )
 
 
-def _invitation_subject(user: User) -> Q:
-    return Q(email__iexact=user.email) | Q(accepted_by=user.pk)
-
-
 def _register_invitations(model: type[CompanyInvitation | SellerInvitation], to: str) -> None:
     registry.register(
         model,
@@ -184,7 +180,7 @@ def _register_invitations(model: type[CompanyInvitation | SellerInvitation], to:
             "email",
             "accepted_by",
             category="user.contact.email",
-            subject=_invitation_subject,
+            subject=by_email_or("accepted_by"),
             subject_note="the invited person (by email) and who accepted",
             purposes=[purposes.SERVICE_ACCOUNT],
             retention=Retention(days=90, starts="the invitation's expiry", clock=("expires_at",)),

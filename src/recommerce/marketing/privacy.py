@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from recommerce.accounts.models import User
 from recommerce.marketing.models import (
     AudienceExport,
     Campaign,
@@ -15,6 +12,7 @@ from recommerce.marketing.models import (
 )
 from recommerce.marketing.services.audiences import AD_PARTNER, audience_erasure_notify
 from recommerce.privacy import purposes
+from recommerce.privacy.paths import by_email_or
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 # Proof of consent outlives the subscription it proves, then goes (CNIL: three years
@@ -29,10 +27,7 @@ DELIVERIES = Retention(days=365, starts="the sending", clock=("sent_at",))
 WITH_ACCOUNT = Retention(days=None, starts="the account's erasure")
 
 
-def _by_address(user: User) -> Q:
-    """Match rows under the person's address, with or without a link to the account."""
-    return Q(email__iexact=user.email) | Q(user=user.pk)
-
+_by_address = by_email_or("user")
 
 registry.register(
     NewsletterSubscription,

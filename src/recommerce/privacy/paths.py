@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -63,3 +64,15 @@ def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, An
     if not isinstance(found, models.Field):
         raise TypeError(f"{model._meta.label}.{name} is not a stored field.")
     return found
+
+
+def by_email_or(link: str) -> Callable[[Any], Q]:
+    """Return a subject matching rows under the person's email address or linked by ``link``.
+
+    For records that can exist before the account (an invitation, a newsletter sign-up).
+    """
+
+    def subject(user: Any) -> Q:
+        return Q(email__iexact=user.email) | Q(**{link: user.pk})
+
+    return subject
