@@ -32,6 +32,10 @@ def app_token(client, email: str) -> str:
 
 
 def test_p_plat_3_app_signs_in_and_reads_its_profile_with_the_session_token(client):
+    """Hardening item 1: with django-allauth 65.22 every X-Session-Token call answered 500.
+
+    A stale or unknown token is refused with 401, never a server error.
+    """
     person("ada@example.com")
     token = app_token(client, "ada@example.com")
     client.cookies.clear()
@@ -41,6 +45,8 @@ def test_p_plat_3_app_signs_in_and_reads_its_profile_with_the_session_token(clie
     assert response.status_code == 200
     assert response.json()["email"] == "ada@example.com"
     assert response.json()["may_transact"] is False  # no age declaration yet
+    stale = client.get("/api/v1/me", headers={"X-Session-Token": "no-such-session"})
+    assert stale.status_code == 401
 
 
 def test_p_right_2_profile_correction_through_the_api_validates_like_the_web(client):

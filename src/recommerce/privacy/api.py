@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from allauth.headless.contrib.ninja.security import x_session_token_auth
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError, ValidationError
@@ -50,13 +50,12 @@ class ConsentOut(Schema):
 
 def _caller(request: HttpRequest) -> tuple[Any | None, bool]:
     """Return the signed-in caller (or None) and whether the session cookie says so."""
-    token = request.headers.get("X-Session-Token")
-    if token:
-        found = authenticate_by_x_session_token(token)
+    if request.headers.get("X-Session-Token"):
+        # allauth's own check (its public interface) sets request.user when the token holds.
+        found = x_session_token_auth(request)
         if found is None:
             raise HttpError(401, "This session token is not valid any more; sign in again.")
-        request.user = found[0]
-        return found[0], False
+        return found, False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user, True
