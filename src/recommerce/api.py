@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from recommerce.accounts.api import router as accounts_router
@@ -14,9 +13,10 @@ from recommerce.checkout.api import router as checkout_router
 from recommerce.marketing.api import router as marketing_router
 from recommerce.offers.api import router as offers_router
 from recommerce.orders.api import router as orders_router
+from recommerce.platform.api import PlatformAPI
 from recommerce.privacy.api import router as privacy_router
 
-api = NinjaAPI(
+api = PlatformAPI(
     title="Recommerce API",
     version="1.0.0",
     description=(

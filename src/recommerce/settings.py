@@ -342,6 +342,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The JSON API's largest request body. Its largest legitimate input (a seller's file with
+# its description) is a few kilobytes; a larger body answers 413 before anything parses it.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

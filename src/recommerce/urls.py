@@ -5,10 +5,12 @@ from django.views.static import serve
 
 from recommerce.api import api
 from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
+from recommerce.platform.api import no_such_url
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", no_such_url),  # a JSON 404, as the API documents
     path("account/orders/", include("recommerce.orders.urls")),
     path("account/seller/orders/", include("recommerce.orders.urls_seller")),
     path("account/seller/finance/", include("recommerce.orders.urls_finance")),

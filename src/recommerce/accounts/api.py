@@ -14,12 +14,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictBool, StrictInt
 
 from recommerce.accounts import selectors
 from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import Address, Seller, SellerMembership, User
 from recommerce.accounts.services import companies, sellers, users
-from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND
+from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND, MultiLineText
 
 router = Router(tags=["accounts"], auth=PERSON)
 
@@ -48,8 +49,8 @@ class ProfileIn(Schema):
     phone: str | None = None
     country: str | None = None
     language: str | None = None
-    notify_by_email: bool | None = None
-    notify_by_sms: bool | None = None
+    notify_by_email: StrictBool | None = None
+    notify_by_sms: StrictBool | None = None
 
 
 def _profile(user: User) -> dict[str, Any]:
@@ -92,7 +93,7 @@ class AddressIn(Schema):
     line2: str = ""
     region: str = ""
     phone: str = ""
-    is_default: bool = False
+    is_default: StrictBool = False
 
 
 class AddressPatch(Schema):
@@ -105,7 +106,7 @@ class AddressPatch(Schema):
     line2: str | None = None
     region: str | None = None
     phone: str | None = None
-    is_default: bool | None = None
+    is_default: StrictBool | None = None
 
 
 class AddressOut(Schema):
@@ -265,15 +266,15 @@ class SellerFileIn(Schema):
     name: str | None = None
     legal_name: str | None = None
     city: str | None = None
-    description: str | None = None
+    description: MultiLineText | None = None
     vat_number: str | None = None
     registration_number: str | None = None
     return_line1: str | None = None
     return_postal_code: str | None = None
     return_city: str | None = None
     return_country: str | None = None
-    warranty_months: int | None = None
-    return_days: int | None = None
+    warranty_months: StrictInt | None = None
+    return_days: StrictInt | None = None
 
 
 class BankAccountIn(Schema):

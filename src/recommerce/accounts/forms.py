@@ -11,6 +11,7 @@ from django_countries import countries
 
 from recommerce.accounts.models import Address, CompanyMembership, Seller, SellerDocument, User
 from recommerce.accounts.services.users import age_declaration_check, user_age_declare
+from recommerce.platform.forms import SafeTextMixin
 
 
 def country_choices(blank: str = "Choose a country") -> list[tuple[str, str]]:
@@ -21,7 +22,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class SignupDetailsForm(forms.Form):
+class SignupDetailsForm(SafeTextMixin, forms.Form):
     """What sign-up asks besides email and password: a name, a country and an age.
 
     The age declaration is checked in ``clean``, so a child under 13 is refused before any
@@ -61,7 +62,7 @@ class SignupDetailsForm(forms.Form):
         )
 
 
-class ProfileForm(forms.ModelForm[User]):
+class ProfileForm(SafeTextMixin, forms.ModelForm[User]):
     class Meta:
         model = User
         fields = [
@@ -80,7 +81,7 @@ class ProfileForm(forms.ModelForm[User]):
         help_texts = {"phone": "With the country code, e.g. +33 6 12 34 56 78."}
 
 
-class AddressForm(forms.ModelForm[Address]):
+class AddressForm(SafeTextMixin, forms.ModelForm[Address]):
     class Meta:
         model = Address
         fields = [
@@ -99,18 +100,18 @@ class AddressForm(forms.ModelForm[Address]):
         labels = {"is_default": "Use as my default address of this kind"}
 
 
-class ParentalRequestForm(forms.Form):
+class ParentalRequestForm(SafeTextMixin, forms.Form):
     guardian_email = forms.EmailField(label="Your parent's or guardian's email")
 
 
-class ParentalAuthorisationForm(forms.Form):
+class ParentalAuthorisationForm(SafeTextMixin, forms.Form):
     guardian_name = forms.CharField(max_length=150, label="Parent's or guardian's full name")
     confirm = forms.BooleanField(
         label="As parent or guardian, I authorise purchases and trade-ins on this account"
     )
 
 
-class CompanyForm(forms.Form):
+class CompanyForm(SafeTextMixin, forms.Form):
     legal_name = forms.CharField(max_length=200, label="Legal name")
     country = forms.ChoiceField(choices=country_choices, label="Country of registration")
     vat_number = forms.CharField(
@@ -124,18 +125,18 @@ class CompanyForm(forms.Form):
     )
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SafeTextMixin, forms.Form):
     email = forms.EmailField(label="Colleague's email")
     role = forms.ChoiceField(choices=CompanyMembership.Role.choices)
 
 
-class SellerStartForm(forms.Form):
+class SellerStartForm(SafeTextMixin, forms.Form):
     name = forms.CharField(max_length=120, label="Shop name", help_text="Shown to buyers.")
     legal_name = forms.CharField(max_length=200, label="Company's legal name")
     country = forms.ChoiceField(choices=country_choices, label="Country of registration")
 
 
-class SellerFileForm(forms.ModelForm[Seller]):
+class SellerFileForm(SafeTextMixin, forms.ModelForm[Seller]):
     class Meta:
         model = Seller
         fields = [
@@ -159,15 +160,15 @@ class SellerFileForm(forms.ModelForm[Seller]):
         }
 
 
-class BankAccountForm(forms.Form):
+class BankAccountForm(SafeTextMixin, forms.Form):
     iban = forms.CharField(max_length=42, label="IBAN")
     account_holder = forms.CharField(max_length=150, label="Account holder")
 
 
-class SellerDocumentForm(forms.Form):
+class SellerDocumentForm(SafeTextMixin, forms.Form):
     kind = forms.ChoiceField(choices=SellerDocument.Kind.choices, label="Document")
     file = forms.FileField(label="File (PDF, PNG or JPEG, up to 10 MB)")
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictInt
 
 from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import User
@@ -67,12 +68,12 @@ class CartOut(Schema):
 
 
 class CartLineIn(Schema):
-    offer_id: int
-    quantity: int = 1
+    offer_id: StrictInt
+    quantity: StrictInt = 1
 
 
 class QuantityIn(Schema):
-    quantity: int
+    quantity: StrictInt
 
 
 def _cart_out(user: User) -> dict[str, Any]:
@@ -206,10 +207,10 @@ class CheckoutOut(Schema):
 
 
 class CheckoutPatch(Schema):
-    delivery_address_id: int | None = None
-    billing_address_id: int | None = None
+    delivery_address_id: StrictInt | None = None
+    billing_address_id: StrictInt | None = None
     shipping: dict[int, str] | None = None
-    insurance: dict[int, int] | None = None
+    insurance: dict[int, StrictInt] | None = None
     plan: Payment.Plan | None = None
 
 

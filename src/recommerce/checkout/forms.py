@@ -9,21 +9,22 @@ from django.conf import settings
 
 from recommerce.checkout.pricing import shipping_methods
 from recommerce.payments.models import Payment
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.money import format_money as money
 
 
-class QuantityForm(forms.Form):
+class QuantityForm(SafeTextMixin, forms.Form):
     quantity = forms.IntegerField(min_value=0, max_value=settings.CART_MAX_QUANTITY_PER_LINE)
 
 
-class AddForm(forms.Form):
+class AddForm(SafeTextMixin, forms.Form):
     offer = forms.IntegerField(min_value=1)
     quantity = forms.IntegerField(
         min_value=1, max_value=settings.CART_MAX_QUANTITY_PER_LINE, required=False
     )
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(SafeTextMixin, forms.Form):
     """Addresses, shipping per seller, insured units per line and the plan.
 
     Fields are built from the checkout: ``shipping_<seller id>`` and ``insure_<line id>``.

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 from django_countries import countries
 from ninja import Field, Router, Schema, Status
+from pydantic import StrictBool
 
 from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import User
@@ -34,8 +35,8 @@ class PreferencesOut(Schema):
 
 
 class PreferencesIn(Schema):
-    email: bool
-    sms: bool
+    email: StrictBool
+    sms: StrictBool
     topics: list[Topic]
 
 
@@ -43,7 +44,7 @@ class NewsletterIn(Schema):
     email: str = Field(max_length=254)
     country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
     topics: list[Topic] = Field(min_length=1)
-    consent: bool = Field(description="The person ticked the consent box; must be true")
+    consent: StrictBool = Field(description="The person ticked the consent box; must be true")
 
 
 def _user(request: HttpRequest) -> User:

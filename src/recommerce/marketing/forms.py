@@ -9,11 +9,12 @@ from django_countries import countries
 
 from recommerce.marketing import conf
 from recommerce.marketing.models import Campaign, Channel, Topic
+from recommerce.platform.forms import SafeTextMixin
 
 TOPIC_CHOICES = [(topic.value, topic.label) for topic in Topic]
 
 
-class NewsletterForm(forms.Form):
+class NewsletterForm(SafeTextMixin, forms.Form):
     """Sign up to the newsletter; the consent box is never ticked in advance."""
 
     honeypot_name = "website"
@@ -52,7 +53,7 @@ class NewsletterForm(forms.Form):
         return bool(self.is_bound and self.data.get(self.honeypot_name))
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(SafeTextMixin, forms.Form):
     email = forms.BooleanField(label="By email", required=False)
     sms = forms.BooleanField(label="By text message (SMS)", required=False)
     topics = forms.MultipleChoiceField(
@@ -69,7 +70,7 @@ class PreferencesForm(forms.Form):
         return data
 
 
-class CampaignForm(forms.ModelForm[Campaign]):
+class CampaignForm(SafeTextMixin, forms.ModelForm[Campaign]):
     class Meta:
         model = Campaign
         fields = ["subject", "body", "topic", "channel"]
@@ -86,7 +87,7 @@ class CampaignForm(forms.ModelForm[Campaign]):
         field.choices = [(Channel.EMAIL.value, Channel.EMAIL.label)]
 
 
-class AudienceForm(forms.Form):
+class AudienceForm(SafeTextMixin, forms.Form):
     partner = forms.ChoiceField(label="Advertising partner")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictInt
 
 from recommerce.accounts.api_auth import SellerKey
 from recommerce.accounts.models import SellerApiKey
@@ -160,14 +161,14 @@ def list_offers(request: HttpRequest, params: Query[OfferListParams]) -> list[di
 
 
 class SellerOfferIn(Schema):
-    variant_id: int
+    variant_id: StrictInt
     grade: str
-    price: int
+    price: StrictInt
     currency: str = "EUR"
-    stock: int
-    warranty_months: int = 12
-    battery_health_min_pct: int = 80
-    dispatch_days: int = 1
+    stock: StrictInt
+    warranty_months: StrictInt = 12
+    battery_health_min_pct: StrictInt = 80
+    dispatch_days: StrictInt = 1
 
 
 @router.get(

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from recommerce.catalog.models import Variant
 from recommerce.offers.grading import MIN_BATTERY_HEALTH_PCT, MIN_WARRANTY_MONTHS, Grade
 from recommerce.offers.models import Offer
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.money import Money, parse_major
 
 # A typo guard (an extra zero or two), far above any refurbished device's price.
@@ -86,7 +87,7 @@ def _whole(label: str, minimum: int, maximum: int, *, minimum_message: str = "")
     )
 
 
-class OfferCreateForm(forms.Form):
+class OfferCreateForm(SafeTextMixin, forms.Form):
     """A new offer: which product, in which condition, at which price and terms."""
 
     variant = VariantChoiceField(
@@ -126,7 +127,7 @@ class OfferCreateForm(forms.Form):
         field.queryset = variants
 
 
-class OfferEditForm(forms.Form):
+class OfferEditForm(SafeTextMixin, forms.Form):
     """What a seller changes day to day on a published offer."""
 
     price = PriceField(label="Price", error_messages={"required": "Enter the price, e.g. 459.00."})

@@ -13,6 +13,7 @@ from recommerce.payments.providers.sandbox.cards import (
     luhn_valid,
 )
 from recommerce.platform import clock
+from recommerce.platform.forms import SafeTextMixin
 
 _EXPIRY = re.compile(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*")
 
@@ -24,7 +25,7 @@ class _BlankAfterPost(forms.TextInput):
         return None
 
 
-class SandboxCardForm(forms.Form):
+class SandboxCardForm(SafeTextMixin, forms.Form):
     number = forms.CharField(
         label="Card number",
         max_length=30,
@@ -71,7 +72,7 @@ class SandboxCardForm(forms.Form):
         return cvc
 
 
-class SandboxChallengeForm(forms.Form):
+class SandboxChallengeForm(SafeTextMixin, forms.Form):
     code = forms.CharField(
         label="Verification code",
         max_length=6,

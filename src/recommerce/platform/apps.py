@@ -5,3 +5,6 @@ class PlatformConfig(AppConfig):
     name = "recommerce.platform"
     label = "platform"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from recommerce.platform import forms  # noqa: F401  (registers its system check)

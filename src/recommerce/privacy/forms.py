@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import RegexValidator
 
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.privacy import purposes
 from recommerce.privacy.models import DataRequest, ProcessingLimit
 from recommerce.privacy.purposes import Purpose
@@ -28,7 +29,7 @@ JURISDICTIONS = (
 )
 
 
-class ConfirmErasureForm(forms.Form):
+class ConfirmErasureForm(SafeTextMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I understand that my account and my data will be erased, and that this "
         "cannot be undone.",
@@ -36,7 +37,7 @@ class ConfirmErasureForm(forms.Form):
     )
 
 
-class LimitForm(forms.Form):
+class LimitForm(SafeTextMixin, forms.Form):
     """Restrict or object to one use of the person's data (CONSENT-7)."""
 
     purpose = forms.ChoiceField(label="Use of my data")
@@ -68,7 +69,7 @@ class LimitForm(forms.Form):
         return purposes.by_code(self.cleaned_data["purpose"])
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(SafeTextMixin, forms.Form):
     details = forms.CharField(
         label="What is wrong, and what it should say",
         max_length=4000,
@@ -78,7 +79,7 @@ class RectificationForm(forms.Form):
     )
 
 
-class PublicRequestForm(forms.Form):
+class PublicRequestForm(SafeTextMixin, forms.Form):
     """A request from someone without an account, or who cannot sign in."""
 
     honeypot_name = "website"
@@ -134,7 +135,7 @@ class CodeField(forms.CharField):
         return "".join(str(super().to_python(value) or "").split())
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(SafeTextMixin, forms.Form):
     """The emailed code, and facts that tie the sender to the account (one per registry fact)."""
 
     code = CodeField(
@@ -160,7 +161,7 @@ class VerifyForm(forms.Form):
         }
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(SafeTextMixin, forms.Form):
     document = forms.FileField(
         label="Copy of an identity document",
         help_text="PDF, JPEG or PNG, up to 5 MB. You may hide the photo and the document "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import StrictInt
 
 # --- Schemas ---------------------------------------------------------------------------------
 
@@ -158,7 +159,7 @@ class ShipIn(Schema):
 
 
 class RefundIn(Schema):
-    amount_minor: int = Field(..., description="In minor units, e.g. 2500 for 25.00")
+    amount_minor: StrictInt = Field(..., description="In minor units, e.g. 2500 for 25.00")
     reason: str = Field(..., max_length=200)
 
 

@@ -38,6 +38,7 @@ from recommerce.orders.services.payouts import (
 )
 from recommerce.orders.views import pdf_response
 from recommerce.platform import clock
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.providers import ProviderError
 
 PER_PAGE = 25
@@ -88,7 +89,7 @@ def payout_list(request: AuthedRequest, membership: SellerMembership) -> HttpRes
     return render(request, "orders/finance/payouts.html", _context(membership, page=page))
 
 
-class StatementForm(forms.Form):
+class StatementForm(SafeTextMixin, forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
 

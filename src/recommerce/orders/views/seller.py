@@ -28,13 +28,14 @@ from recommerce.orders import selectors
 from recommerce.orders.models import Order
 from recommerce.orders.projections import seller_order_view
 from recommerce.orders.services import fulfilment
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.money import format_money, parse_major
 
 PER_PAGE = 25
 ACTIONS = ("accept", "ship", "cancel", "refund")
 
 
-class ShipForm(forms.Form):
+class ShipForm(SafeTextMixin, forms.Form):
     how = forms.ChoiceField(
         choices=[
             ("carrier", "Print a label from the marketplace's carrier"),
@@ -56,11 +57,11 @@ class ShipForm(forms.Form):
         return data
 
 
-class CancelForm(forms.Form):
+class CancelForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(max_length=200, label="Why do you cancel?")
 
 
-class RefundForm(forms.Form):
+class RefundForm(SafeTextMixin, forms.Form):
     amount = forms.CharField(max_length=20, label="Amount to refund", help_text="e.g. 25.00")
     reason = forms.CharField(max_length=200, label="Reason, shown to the buyer")
     key = forms.CharField(widget=forms.HiddenInput)

@@ -21,10 +21,11 @@ from django.shortcuts import redirect, render
 from recommerce.accounts.views.common import AuthedRequest
 from recommerce.orders import selectors
 from recommerce.orders.services import fulfilment
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.privacy.services import staff_access_record
 
 
-class RejectForm(forms.Form):
+class RejectForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(max_length=200, label="Why is the order rejected?")
 
 

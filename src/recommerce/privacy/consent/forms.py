@@ -6,10 +6,11 @@ from typing import Any
 
 from django import forms
 
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.privacy.consent import CATEGORY_INFO, OPTIONAL
 
 
-class CookieSettingsForm(forms.Form):
+class CookieSettingsForm(SafeTextMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for category in OPTIONAL:

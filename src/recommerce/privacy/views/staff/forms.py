@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.privacy.models import (
     DataRequest,
     Disclosure,
@@ -38,7 +39,7 @@ def _limitable_purposes() -> list[tuple[str, str]]:
     return [("", "—"), *((p.code, p.description) for p in limitable_purposes())]
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(SafeTextMixin, forms.Form):
     state = forms.ChoiceField(
         required=False,
         choices=[("", "All"), ("open", "Open"), ("overdue", "Overdue"), ("closed", "Closed")],
@@ -49,7 +50,7 @@ class RequestFilterForm(forms.Form):
     )
 
 
-class WrittenRequestForm(forms.Form):
+class WrittenRequestForm(SafeTextMixin, forms.Form):
     full_name = forms.CharField(max_length=150)
     email = forms.EmailField(help_text="The verification code and the answer go there.")
     kind = forms.ChoiceField(label="The person asks for", choices=Kind.choices)
@@ -81,21 +82,21 @@ class WrittenRequestForm(forms.Form):
         return data
 
 
-class DocumentAskForm(forms.Form):
+class DocumentAskForm(SafeTextMixin, forms.Form):
     note = _text("What the person should send, and why")
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(SafeTextMixin, forms.Form):
     method = forms.CharField(
         label="How the identity was checked", max_length=64, help_text="e.g. passport copy"
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeTextMixin, forms.Form):
     reason = _text("Reason the person will read")
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SafeTextMixin, forms.Form):
     answer = _text("Answer the person will read", rows=4, size=5000)
 
 
@@ -112,17 +113,17 @@ def _rectifiable_fields() -> list[tuple[str, list[tuple[str, str]]]]:
     return sorted(grouped.items())
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(SafeTextMixin, forms.Form):
     target = forms.ChoiceField(label="Field", choices=_rectifiable_fields)
     record_id = forms.CharField(label="Record number", max_length=40)
     value = forms.CharField(label="Correct value", max_length=500, required=False)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(SafeTextMixin, forms.Form):
     record = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class DisclosureFilterForm(forms.Form):
+class DisclosureFilterForm(SafeTextMixin, forms.Form):
     account = forms.IntegerField(label="Account number", required=False, min_value=1)
     email = forms.EmailField(required=False)
     recipient_kind = forms.ChoiceField(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.privacy import selectors
 from recommerce.privacy.notice.diff import notice_diff
 from recommerce.privacy.notice.ropa import ropa_csv, ropa_json
@@ -29,7 +30,7 @@ PUBLISH = "privacy.publish_notice"
 DIFF_LINES = 300
 
 
-class PublishForm(forms.Form):
+class PublishForm(SafeTextMixin, forms.Form):
     summary = forms.CharField(
         label="What changed",
         max_length=SUMMARY_MAX,

@@ -1,12 +1,12 @@
-"""What every router shares: the shapes of error answers, and idempotent operations."""
+"""Idempotent operations: a retried call replays the first answer instead of acting twice."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from ninja import Schema, Status
-from ninja.errors import HttpError
+from ninja import Status
+from ninja.errors import HttpError, ValidationError
 from ninja.params import functions as param_functions
 
 from recommerce.platform.idempotency import (
@@ -15,31 +15,10 @@ from recommerce.platform.idempotency import (
     idempotent_call,
 )
 
-
-class FieldError(Schema):
-    loc: list[str | int]
-    msg: str
-
-
-class InvalidInput(Schema):
-    """A 400 or 422 answer: which parameter was wrong and why."""
-
-    detail: list[FieldError]
-
-
-class Problem(Schema):
-    """A 4xx answer that concerns the request as a whole (not found, missing parameter)."""
-
-    detail: str
-
-
-BAD_INPUT: dict[int, type[Schema]] = {400: InvalidInput, 422: InvalidInput}
-NOT_FOUND: dict[int, type[Schema]] = {404: Problem}
-DENIED: dict[int, type[Schema]] = {401: Problem, 403: Problem}
-
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # An ``Idempotency-Key`` header parameter; operations that spend money require it.
-IdempotencyKey = Annotated[str, param_functions.Header(alias="Idempotency-Key")]
+IdempotencyKey = Annotated[str, param_functions.Header(alias=IDEMPOTENCY_HEADER)]
 
 
 def idempotent_response(
@@ -47,8 +26,9 @@ def idempotent_response(
 ) -> Status[Any]:
     """Answer ``call()``, replaying the stored answer when ``key`` was used before.
 
-    Without a key the call simply runs. A key reused with another body answers 422; a
-    key whose first call is still running answers 409.
+    Without a key the call simply runs. A key reused with another body answers 422 (on the
+    header, like any other invalid parameter); a key whose first call is still running
+    answers 409.
     """
     if not key:
         return Status(*call())
@@ -57,7 +37,9 @@ def idempotent_response(
             actor=actor, key=key, operation=operation, body=body, call=call
         )
     except IdempotencyMismatch as error:
-        raise HttpError(422, str(error)) from error
+        raise ValidationError(
+            [{"loc": ["header", IDEMPOTENCY_HEADER], "msg": str(error)}]
+        ) from error
     except IdempotencyInProgress as error:
         raise HttpError(409, str(error)) from error
     return Status(status, payload)
