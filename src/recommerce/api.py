@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import ValidationError
@@ -22,7 +23,11 @@ api = PlatformAPI(
     description=(
         "Catalog, offers and search of the Recommerce marketplace; people's accounts, "
         "companies and seller files; sellers' offers with an API key; cart, checkout and "
-        "payment; orders and their fulfilment."
+        "payment; orders and their fulfilment.\n\n"
+        "Requests with a body send `application/json` (UTF-8), a JSON object of at most "
+        f"{settings.API_MAX_BODY_BYTES} bytes (`API_MAX_BODY_BYTES`): another content type answers "
+        "415, a larger body 413. Text fields refuse control and invisible formatting "
+        "characters (422 naming the field); fields marked `x-multiline` keep line breaks."
     ),
     urls_namespace="api-v1",
 )

@@ -227,7 +227,7 @@ def company_get(request: HttpRequest) -> dict[str, Any]:
     return _company(request)
 
 
-@router.post("/me/company", response={201: CompanyOut, **BAD_INPUT, **DENIED})
+@router.post("/me/company", response={201: CompanyOut, **BAD_INPUT, **NOT_FOUND, **DENIED})
 def company_create(request: HttpRequest, payload: CompanyIn) -> Status[dict[str, Any]]:
     companies.company_create(owner=_user(request), **payload.dict())
     return Status(201, _company(request))
@@ -340,7 +340,7 @@ def seller_get(request: HttpRequest) -> dict[str, Any]:
     return _seller(request)
 
 
-@router.post("/me/seller", response={201: SellerOut, **BAD_INPUT, **DENIED})
+@router.post("/me/seller", response={201: SellerOut, **BAD_INPUT, **NOT_FOUND, **DENIED})
 def seller_start(request: HttpRequest, payload: SellerStartIn) -> Status[dict[str, Any]]:
     if selectors.seller_membership_for(user=_user(request)) is not None:
         raise HttpError(400, "You already work for a seller account.")

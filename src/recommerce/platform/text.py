@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
+from pydantic import Field
 
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _JOINERS = frozenset({"\u200c", "\u200d"})
@@ -34,8 +35,10 @@ class MultiLine:
 
 
 MULTILINE = MultiLine()
-MultiLineText = Annotated[str, MULTILINE]
-"""A ``str`` annotation for API input fields that take multi-line text."""
+MultiLineText = Annotated[
+    str, MULTILINE, Field(json_schema_extra={"x-multiline": True}, description="Multi-line text.")
+]
+"""A ``str`` annotation for API input fields that take multi-line text (``x-multiline``)."""
 
 
 def unsafe_character(value: str, *, multiline: bool = False) -> str | None:
