@@ -155,6 +155,20 @@ def test_a_retention_clock_must_be_a_date_field():
     assert [e.id for e in errors] == ["privacy.E004"]
 
 
+def test_a_summary_path_must_lead_to_a_field():
+    """Hardening 5.4: a wrong path in ``registry.present`` fails the check, not an export."""
+    reg = _gadget_email(lambda user: None)
+    reg.present(Gadget, context={"shade": "colour__name"}, currency="money", within="colour")
+
+    errors = registry_errors([Gadget], reg)
+
+    assert [e.id for e in errors] == ["privacy.E005"] * 3
+    assert "'colour__name'" in errors[0].msg and "'money'" in errors[1].msg
+    assert "'within' 'colour'" in errors[2].msg
+    reg.present(Gadget, context={"shade": "colour"})
+    assert registry_errors([Gadget], reg) == []
+
+
 def test_every_registered_subject_path_of_the_project_reaches_the_user():
     # promise: RIGHT-1 RIGHT-3 (the engine finds every registered field of a person)
     from recommerce.privacy.paths import path_reaches_user, subject_paths

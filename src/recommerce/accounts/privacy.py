@@ -460,3 +460,12 @@ registry.add_identity_fact(
 registry.add_identity_fact(
     "phone_last4", "The last four digits of your phone number", _phone_matches
 )
+
+# How a person's export summary titles these records (the account comes first).
+registry.present(User, title={"en": "Your account", "fr": "Votre compte"})
+registry.present(Address, title={"en": "Address book", "fr": "Carnet d'adresses"})
+registry.present(EmailAddress, title={"en": "Email addresses", "fr": "Adresses e-mail"})
+registry.present(
+    Authenticator,
+    title={"en": "Two-step verification", "fr": "Validation en deux étapes"},
+)

@@ -118,3 +118,14 @@ registry.register(
         reason="shipping chosen; the checkout links it to its buyer",
     ),
 )
+
+# How a person's export summary shows a checkout: by its reference, amounts in its currency.
+registry.present(
+    Checkout,
+    title={"en": "Checkouts", "fr": "Validations de commande"},
+    heading={"en": "Checkout {reference}", "fr": "Validation {reference}"},
+    context={"reference": "reference", "status": "status", "started": "created_at"},
+    currency="currency",
+)
+registry.present(Cart, title={"en": "Cart", "fr": "Panier"})
+registry.present(CartLine, title={"en": "In the cart", "fr": "Dans le panier"}, within="cart")

@@ -339,3 +339,52 @@ registry.add_recipient_notifier(
 registry.add_identity_fact(
     "order_number", "The number of one of your orders", _order_number_matches
 )
+
+# How a person's export summary shows these records: an order by its number and seller,
+# with its items, parcel tracking and item insurance inside it.
+registry.present(
+    Order,
+    title={"en": "Orders", "fr": "Commandes"},
+    heading={"en": "Order {number}", "fr": "Commande {number}"},
+    context={
+        "number": "number",
+        "seller": "seller__name",
+        "placed": "created_at",
+        "status": "status",
+    },
+    currency="currency",
+)
+registry.present(
+    OrderLine,
+    title={"en": "Items", "fr": "Articles"},
+    heading="{title}",
+    context={"grade": "grade", "warranty_months": "warranty_months"},
+    within="order",
+    hidden=("offer", "variant"),
+)
+registry.present(
+    TrackingEvent,
+    title={"en": "Parcel tracking", "fr": "Suivi du colis"},
+    heading="{occurred_at}",
+    context={"step": "description"},
+    within="order",
+)
+registry.present(
+    InsurancePolicy,
+    title={"en": "Device insurance", "fr": "Assurance de l'appareil"},
+    within="line",
+)
+registry.present(
+    Invoice,
+    title={"en": "Invoices", "fr": "Factures"},
+    heading={"en": "Invoice {number}", "fr": "Facture {number}"},
+    context={
+        "number": "number",
+        "kind": "kind",
+        "seller": "seller__name",
+        "order": "order__number",
+        "total": "total_minor",
+    },
+    currency="currency",
+    money=("unit_net", "net", "vat", "gross"),
+)

@@ -219,3 +219,19 @@ registry.add_recipient_notifier(
     "credit_partner",
     lambda recipient, references: credit_partner().erasure_notify(references=references),
 )
+
+# How a person's export summary shows a payment, with its plan, refunds and disputes inside.
+registry.present(
+    Payment,
+    title={"en": "Payments", "fr": "Paiements"},
+    heading={"en": "Payment {reference}", "fr": "Paiement {reference}"},
+    context={"reference": "reference", "status": "status"},
+    currency="currency",
+)
+registry.present(
+    InstalmentPlan,
+    title={"en": "Instalment plan", "fr": "Paiement en plusieurs fois"},
+    within="payment",
+)
+registry.present(Refund, title={"en": "Refunds", "fr": "Remboursements"}, within="payment")
+registry.present(Chargeback, title={"en": "Disputes", "fr": "Contestations"}, within="payment")

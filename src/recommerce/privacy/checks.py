@@ -66,6 +66,7 @@ def registry_errors(
                 )
             )
     errors += path_errors(models_to_check, reg)
+    errors += presentation_errors(models_to_check, reg)
     return errors
 
 
@@ -107,6 +108,37 @@ def path_errors(
                             id="privacy.E004",
                         )
                     )
+    return errors
+
+
+def presentation_errors(
+    models_to_check: Iterable[type[models.Model]], reg: Registry
+) -> list[checks.CheckMessage]:
+    """Check the paths the export summary reads (``registry.present``): a wrong one would
+    fail every export of a person holding such a record."""
+    errors: list[checks.CheckMessage] = []
+    for model in models_to_check:
+        if model._meta.label not in reg.presentations:
+            continue
+        shown = reg.presentation(model)
+        paths = [path for _, path in shown.context] + [p for p in (shown.currency,) if p]
+        for path in paths:
+            if path_target(model, path) is None:
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}: summary path {path!r} leads to no field.",
+                        id="privacy.E005",
+                    )
+                )
+        if shown.within:
+            target = path_target(model, shown.within)
+            if target is None or not (target.many_to_one or target.one_to_one):
+                errors.append(
+                    checks.Error(
+                        f"{model._meta.label}: 'within' {shown.within!r} is not a foreign key.",
+                        id="privacy.E005",
+                    )
+                )
     return errors
 
 

@@ -300,3 +300,35 @@ registry.register(
         reason="the platform's own published document",
     ),
 )
+
+# How a person's export summary shows their requests, choices and the logs about their data.
+registry.present(
+    DataRequest,
+    title={"en": "Your requests about your data", "fr": "Vos demandes sur vos données"},
+    heading={"en": "Request {reference}", "fr": "Demande {reference}"},
+    context={
+        "reference": "reference",
+        "kind": "kind",
+        "status": "status",
+        "received": "received_at",
+    },
+)
+registry.present(
+    DataRequestEvent,
+    title={"en": "Steps", "fr": "Étapes"},
+    context={"step": "action", "at": "created_at"},
+    within="request",
+)
+registry.present(
+    ConsentRecord,
+    title={"en": "Your cookie choices", "fr": "Vos choix de cookies"},
+)
+registry.present(PersonalConsent, title={"en": "Your consents", "fr": "Vos consentements"})
+registry.present(
+    Disclosure,
+    title={"en": "Who received your data", "fr": "Qui a reçu vos données"},
+)
+registry.present(
+    AuditEvent,
+    title={"en": "Changes made to your data", "fr": "Modifications de vos données"},
+)

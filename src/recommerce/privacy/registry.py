@@ -170,6 +170,37 @@ def not_personal(*field_names: str, reason: str = "") -> NotPersonal:
     return NotPersonal(field_names=field_names, reason=reason)
 
 
+Words = str | dict[str, str]
+"""Text a person reads: one string, or one per language (``{"en": ..., "fr": ...}``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Presentation:
+    """How a person's export summary shows one model's records; the data stays as exported.
+
+    - ``title``: the section's heading (else the model's plural name);
+    - ``heading``: each record's heading, with ``{name}`` taken from the record's fields or
+      its context (``"Order {number}"``);
+    - ``context``: values shown beside the person's data so a record can be recognised (an
+      order's number and seller), as ``{label: lookup path}``; read for the summary only;
+    - ``currency``: the lookup path of the ISO 4217 code of the record's amounts;
+    - ``within``: a foreign key; the records appear inside the record it points to (an
+      order's items inside the order);
+    - ``money``: further names, of fields or keys inside JSON values, that hold minor units
+      (``*_minor`` always does);
+    - ``hidden``: exported fields the summary leaves out (internal ids; ``data.json`` keeps
+      them).
+    """
+
+    title: Words = ""
+    heading: Words = ""
+    context: tuple[tuple[str, str], ...] = ()
+    currency: str = ""
+    within: str = ""
+    money: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+
+
 ErasureBlocker = Callable[[Any], list[str]]
 ErasureHook = Callable[[Any], None]
 RecipientNotifier = Callable[[str, Sequence[str]], None]
@@ -192,6 +223,7 @@ class Registry:
     erasure_hooks: list[ErasureHook] = field(default_factory=list)
     recipient_notifiers: dict[str, RecipientNotifier] = field(default_factory=dict)
     identity_facts: dict[str, tuple[str, IdentityFact]] = field(default_factory=dict)
+    presentations: dict[str, Presentation] = field(default_factory=dict)
 
     def add_erasure_blocker(self, blocker: ErasureBlocker) -> ErasureBlocker:
         """Register ``blocker(user) -> [reasons]``; any reason postpones the erasure."""
@@ -210,6 +242,32 @@ class Registry:
     def add_recipient_notifier(self, kind: str, notifier: RecipientNotifier) -> None:
         """Register how recipients of ``kind`` hear of an erasure: ``notifier(recipient, refs)``."""
         self.recipient_notifiers[kind] = notifier
+
+    def present(
+        self,
+        model: type[models.Model],
+        *,
+        title: Words = "",
+        heading: Words = "",
+        context: dict[str, str] | None = None,
+        currency: str = "",
+        within: str = "",
+        money: Sequence[str] = (),
+        hidden: Sequence[str] = (),
+    ) -> None:
+        """Say how the export summary shows ``model``'s records (see ``Presentation``)."""
+        self.presentations[model._meta.label] = Presentation(
+            title=title,
+            heading=heading,
+            context=tuple((context or {}).items()),
+            currency=currency,
+            within=within,
+            money=tuple(money),
+            hidden=tuple(hidden),
+        )
+
+    def presentation(self, model: type[models.Model]) -> Presentation:
+        return self.presentations.get(model._meta.label) or Presentation()
 
     def register(self, model: type[models.Model], *declarations: Personal | NotPersonal) -> None:
         label = model._meta.label
@@ -241,6 +299,7 @@ class Registry:
         """Forget every classification of ``model`` (used by tests of the check)."""
         label = model._meta.label
         self.model_classes.pop(label, None)
+        self.presentations.pop(label, None)
         for store in (self.personal_fields, self.not_personal_fields):
             for key in [k for k in store if k[0] == label]:
                 del store[key]

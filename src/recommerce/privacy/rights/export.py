@@ -14,7 +14,6 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from recommerce.privacy.paths import concrete_field
@@ -35,11 +34,6 @@ class Section:
     columns: list[str]
     records: list[dict[str, Any]] = field(default_factory=list)
     files: list[tuple[str, str]] = field(default_factory=list)  # (storage name, zip name)
-
-    @property
-    def table(self) -> list[list[Any]]:
-        """Return the records as rows of cells in column order (for the HTML summary)."""
-        return [[record.get(column) for column in self.columns] for record in self.records]
 
 
 def exported_fields(fields: tuple[PersonalField, ...] | list[PersonalField]) -> list[PersonalField]:
@@ -117,6 +111,9 @@ def export_document(user: Any, sections: list[Section], *, schema_url: str) -> d
 
 def export_archive_bytes(user: Any, *, schema_url: str, reg: Registry = registry) -> bytes:
     """Return the whole export as ZIP bytes."""
+    # The summary reads this module's sections: imported here, not at the top.
+    from recommerce.privacy.rights.summary import summary_html
+
     sections = export_sections(user, reg=reg)
     document = export_document(user, sections, schema_url=schema_url)
     buffer = io.BytesIO()
@@ -129,10 +126,7 @@ def export_archive_bytes(user: Any, *, schema_url: str, reg: Registry = registry
                 if default_storage.exists(storage_name):
                     with default_storage.open(storage_name, "rb") as handle:
                         archive.writestr(zip_name, handle.read())
-        summary = render_to_string(
-            "privacy/export_summary.html",
-            {"sections": sections, "generated_at": document["generated_at"], "user_id": user.pk},
-        )
+        summary = summary_html(user, sections, generated_at=document["generated_at"], reg=reg)
         archive.writestr("summary.html", summary)
     return buffer.getvalue()
 
