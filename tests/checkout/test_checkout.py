@@ -85,8 +85,12 @@ def test_expired_reservations_are_released_once_by_the_periodic_task(buyer):
     )
 
 
+# On a leap day, a buyer turning 16 that day: the day a birthday computed from today's date
+# with ``date.replace(year=...)`` would not exist.
+@time_machine.travel(dt.datetime(2028, 2, 29, 11, 0, tzinfo=dt.UTC), tick=False)
 def test_a_minor_without_parental_authorisation_cannot_buy_AGE_1(db):
-    minor = make_buyer(birth_date=dt.date.today().replace(year=dt.date.today().year - 16))
+    """Hardening 5.10: the buyer's age is set against a fixed day, not today's date."""
+    minor = make_buyer(birth_date=dt.date(2012, 2, 29))
     offer = make_offer(stock=2)
 
     with pytest.raises(ValidationError, match="18 or older"):
