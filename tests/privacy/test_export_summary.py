@@ -193,6 +193,9 @@ def test_right_1_summary_shows_nested_values_as_lists_never_raw_text(
     assert not re.search(r"\{['\"]|\['|\[\"", summary)
     assert "'name':" not in summary and '"name":' not in summary
     assert {"dl", "ul", "li"} <= set(tags)
+    # Codes in lists read as words: the fields a seller received.
+    assert "<li>Delivery postal code</li>" in summary
+    assert "delivery_postal_code" not in summary
     # Only the file itself: no script, no stylesheet or image from elsewhere.
     assert "<script" not in summary and "<link" not in summary and " src=" not in summary
     assert "@import" not in summary and "url(" not in summary

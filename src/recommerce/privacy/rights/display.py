@@ -148,12 +148,10 @@ class Formatter:
         """Return basis points as a percentage (2000 -> "20%")."""
         if isinstance(basis_points, bool) or not isinstance(basis_points, int):
             return escape(str(basis_points))
-        return escape(
-            str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=self.locale))
-        )
+        return _percent(basis_points, self.locale)
 
-    def number(self, value: int | float | Decimal) -> str:
-        return escape(str(format_decimal(value, locale=self.locale)))
+    def number(self, value: int) -> str:
+        return _number(value, self.locale)
 
     def country(self, code: str) -> str:
         return escape(str(self._territories.get(code.upper(), code)))
@@ -179,3 +177,13 @@ def _long_date(day: dt.date, locale: str) -> str:
 @lru_cache(maxsize=2048)
 def _short_time(hour: int, minute: int, locale: str) -> str:
     return escape(str(format_time(dt.time(hour, minute), "short", locale=locale)))
+
+
+@lru_cache(maxsize=1024)
+def _percent(basis_points: int, locale: str) -> str:
+    return escape(str(format_percent(Decimal(basis_points) / 10_000, "#,##0.##%", locale=locale)))
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int, locale: str) -> str:
+    return escape(str(format_decimal(value, locale=locale)))

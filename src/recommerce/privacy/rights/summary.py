@@ -13,6 +13,7 @@ value: a person with a hundred orders has about ten thousand values.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass, field
 from html import escape
@@ -37,6 +38,8 @@ from recommerce.privacy.rights.export import Section, exported_fields
 from recommerce.privacy.rights.rows import user_fields
 
 WITHIN = "__within"
+# A code in a list (a field's name, a reason): shown as words, "postal_code" -> "Postal code".
+_CODE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 MAX_DEPTH = 4  # records inside records inside records: an item's insurance in an order
 
 
@@ -47,6 +50,12 @@ class _Field:
     kind: str
     group: int
     choices: dict[Any, str] = field(default_factory=dict)
+    opening: str = ""  # the label's cell and the value's opening tag, escaped once
+
+    def __post_init__(self) -> None:
+        # A list or a mapping takes the card's whole width on a narrow screen.
+        block = ' class="block"' if self.kind == "json" else ""
+        self.opening = f"<dt{block}>{escape(self.label)}</dt><dd{block}>"
 
 
 @dataclass
@@ -308,9 +317,7 @@ def _record_html(
             continue
         shown[item.name] = value
         if item.name not in shape.heading_names:
-            # A list or a mapping takes the card's whole width on a narrow screen.
-            block = ' class="block"' if item.kind == "json" else ""
-            rows[item.group].append(f"<dt{block}>{escape(item.label)}</dt><dd{block}>{value}</dd>")
+            rows[item.group].append(f"{item.opening}{value}</dd>")
     top: list[str] = []
     for item in shape.context_fields:
         if item.name in shown:
@@ -320,7 +327,7 @@ def _record_html(
             continue
         shown[item.name] = value
         if item.name not in shape.heading_names:
-            top.append(f"<dt>{escape(item.label)}</dt><dd>{value}</dd>")
+            top.append(f"{item.opening}{value}</dd>")
     parts = ['<article class="record">']
     if shape.heading:
         heading = shape.heading.format_map(_Blank(shown)).strip()
@@ -346,7 +353,10 @@ def _record_html(
                 f'<section class="within"><h{level}>{escape(child.title)}</h{level}>'
                 f"<ul>{items}</ul></section>"
             )
-    grouped = sum(1 for cells in rows if cells) > 1
+    # Headings help where groups are long (an order's delivery, billing, fulfilment), not
+    # over one or two values each (an account's email, then its phone).
+    filled = [cells for cells in rows if cells]
+    grouped = len(filled) > 1 and sum(map(len, filled)) >= 3 * len(filled)
     for title, cells in zip(shape.groups, rows, strict=True):
         if not cells:
             continue
@@ -422,8 +432,13 @@ def _nested_html(value: Any, fmt: Formatter, currency: str, money: tuple[str, ..
             cells.append(f"<dt>{escape(humanise(name))}</dt><dd>{shown}</dd>")
         return f'<dl class="nested">{"".join(cells)}</dl>'
     if isinstance(value, list):
-        items = "".join(f"<li>{_nested_html(inner, fmt, currency, money)}</li>" for inner in value)
-        return f'<ul class="nested">{items}</ul>'
+        items = [
+            escape(humanise(inner))
+            if isinstance(inner, str) and _CODE.fullmatch(inner)
+            else _nested_html(inner, fmt, currency, money)
+            for inner in value
+        ]
+        return f'<ul class="nested"><li>{"</li><li>".join(items)}</li></ul>'
     if isinstance(value, bool):
         return fmt.boolean(value)
     return escape(str(value))
