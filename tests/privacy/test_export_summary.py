@@ -22,9 +22,11 @@ import time_machine
 from recommerce.accounts.models import Address, User
 from recommerce.orders.models import Invoice, Order, OrderLine
 from recommerce.privacy import purposes
+from recommerce.privacy.models import DataRequest, DataRequestEvent
 from recommerce.privacy.registry import Erasure, Registry, Retention, personal
 from recommerce.privacy.rights.export import export_archive_bytes
 from recommerce.privacy.rights.schema import export_json_schema
+from recommerce.privacy.services.requests import data_request_submit
 from tests.privacy.test_rights_erasure import CANARY_NAME, CANARY_STREET, buy, deliver, make_person
 from tests.privacy.test_rights_export import SCHEMA_URL, unzip, validate
 
@@ -140,6 +142,9 @@ def test_right_1_summary_shows_each_order_with_number_seller_items_and_prices(
     # The items and the tracking are inside their orders, not sections of their own.
     assert "orders-orderline" not in found and "orders-trackingevent" not in found
     assert 'id="orders-orderline"' not in summary
+    # The emptied cart says what it holds rather than showing a blank card.
+    (cart,) = found["checkout-cart"]
+    assert cart.strip() == "Nothing but its link to your account."
 
 
 def test_right_1_summary_sections_follow_the_registry_account_first(
@@ -264,3 +269,29 @@ def test_right_1_summary_escapes_what_people_typed() -> None:
 
     assert "<img" not in summary
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Zed" in summary
+
+
+def test_right_1_summary_shows_a_request_with_its_steps_inside() -> None:
+    """Hardening 5.4: a request by its reference, its steps inside it (read by the link)."""
+    person = make_person()
+    with time_machine.travel(PLACED, tick=False):
+        request = data_request_submit(
+            kind=DataRequest.Kind.ACCESS,
+            channel=DataRequest.Channel.ACCOUNT,
+            jurisdiction=DataRequest.Jurisdiction.GDPR,
+            full_name=person.full_name,
+            email=person.email,
+            user=person,
+        )
+    steps = list(DataRequestEvent.objects.filter(request=request))
+    assert steps  # control: the submission wrote its steps
+
+    summary = summary_of(person)
+
+    (card,) = articles(summary)[0]["privacy-datarequest"]
+    text = " ".join(card.split())
+    assert f"Request {request.reference}" in text
+    assert "Received 14 March 2026, 10:30" in text
+    for step in steps:
+        assert f"Step {step.action}" in text
+    assert 'id="privacy-datarequestevent"' not in summary

@@ -55,6 +55,9 @@ WORDS: dict[str, Label] = {
     "you": Label("You", "Vous"),
     "another_account": Label("Another account (no. {id})", "Un autre compte (n° {id})"),
     "number": Label("No. {id}", "N° {id}"),
+    "link_only": Label(
+        "Nothing but its link to your account.", "Rien d'autre que son lien avec votre compte."
+    ),
 }
 
 # Words a label keeps in capitals, and unit suffixes it loses ("total_minor" -> "Total").

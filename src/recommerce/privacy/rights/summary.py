@@ -363,6 +363,8 @@ def _record_html(
         if grouped:
             parts.append(f"<h4>{escape(title)}</h4>")
         parts.append(f"<dl>{''.join(cells)}</dl>")
+    if len(parts) == 1:
+        parts.append(f'<p class="muted">{say("link_only", fmt.language)}</p>')
     parts.append("</article>")
     return "".join(parts)
 
