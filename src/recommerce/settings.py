@@ -411,6 +411,9 @@ if os.environ.get("STRIPE_SECRET_KEY"):
 
 # --- Checkout, orders and payouts ---------------------------------------------------------
 CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "30"))
+# Days after dispatch when a parcel nobody reported on counts as delivered (the seller's own
+# carrier sends no news): the return period, payouts and erasures then stop waiting.
+ORDERS_DELIVERY_PRESUMED_DAYS = int(os.environ.get("ORDERS_DELIVERY_PRESUMED_DAYS", "30"))
 CART_MAX_QUANTITY_PER_LINE = 50
 # Shipping per seller parcel: price in minor units, transit in business days after dispatch.
 SHIPPING_METHODS = {

@@ -114,7 +114,7 @@ def test_reject_hold_cancels_refunds_in_full_and_returns_stock(
         {
             "amount_minor": 90_000,
             "key": f"cancel-{order.number}",
-            "reason": "Stolen card suspected",
+            "reason": Refund.Reason.HOLD_REJECTED,  # a code, not the words (Hardening 4.3)
             "context": order.number,
         }
     ]

@@ -27,7 +27,7 @@ def deliver(event, capture) -> None:
         publish(event)
 
 
-def refund_row(order, amount: int, reason: str = "Screen scratched") -> Refund:
+def refund_row(order, amount: int, reason: str = Refund.Reason.ORDER_REFUND) -> Refund:
     return Refund.objects.create(
         payment=order.payment,
         idempotency_key=f"refund-{uuid.uuid4().hex}",
@@ -55,7 +55,8 @@ def test_refund_event_delivered_five_times_has_its_effects_once(
     assert order.refunded_minor == 10_000
     assert LedgerTransaction.objects.filter(reference=f"refund-{refund.pk}").count() == 1
     [note] = Invoice.objects.filter(order=order, kind="credit_note")
-    assert (note.total_minor, note.lines[0]["description"]) == (-10_000, "Screen scratched")
+    # The credit note names the reason code's label (Hardening 4.3).
+    assert (note.total_minor, note.lines[0]["description"]) == (-10_000, "Refund on the order")
     assert f"Reference: refund-{refund.pk}" in note.mentions
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

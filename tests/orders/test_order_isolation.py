@@ -49,6 +49,7 @@ def web_requests(order: Order, policy_number: str) -> list[tuple[str, str, dict[
     return [
         ("get", reverse("orders:detail", kwargs=n), {}),
         ("post", reverse("orders:cancel", kwargs=n), {"reason": "x"}),
+        ("post", reverse("orders:received", kwargs=n), {}),
         ("get", reverse("orders:invoice", kwargs={**n, "invoice_id": 1}), {}),
         ("get", reverse("orders:certificate", kwargs={**n, "policy_number": policy_number}), {}),
         ("get", detail, {}),
@@ -74,6 +75,7 @@ def api_requests(order: Order) -> list[tuple[str, str, dict[str, Any]]]:
     return [
         ("get", f"/api/v1/orders/{order.number}", {}),
         ("post", f"/api/v1/orders/{order.number}/cancel", {"reason": "x"}),
+        ("post", f"/api/v1/orders/{order.number}/received", {}),
         ("get", base, {}),
         ("post", f"{base}/accept", {}),
         ("post", f"{base}/ship", {}),

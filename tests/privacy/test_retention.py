@@ -258,7 +258,8 @@ def test_retain_1_invoices_are_held_ten_years_then_cleared(delivered: dict[str, 
 
     assert run.error == ""
     cleared = Invoice.objects.get(pk=invoice.pk)
-    assert (cleared.customer_details, cleared.buyer_id) == ({}, None)
+    # A required JSON column keeps a marker, not an empty value it refuses (Hardening 4.4).
+    assert (cleared.customer_details, cleared.buyer_id) == ({"erased": True}, None)
     assert (cleared.number, cleared.total_minor) == (invoice.number, invoice.total_minor)
     assert [e["rows"] for e in report(run, "orders.Invoice")] == [1]
     order = Order.objects.get(pk=delivered["order"].pk)
@@ -301,7 +302,8 @@ def test_retain_1_a_clock_on_a_date_field_counts_whole_days(
 
     run = retention_run(now=last_day + dt.timedelta(hours=2))
 
-    assert Invoice.objects.get(pk=invoice.pk).customer_details == {}
+    # A required JSON column keeps a marker, not an empty value it refuses (Hardening 4.4).
+    assert Invoice.objects.get(pk=invoice.pk).customer_details == {"erased": True}
     assert [(e["model"], e["action"], e["rows"]) for e in run.report[:1]] == [
         ("orders.Invoice", "clear", 1)
     ]
@@ -478,5 +480,6 @@ def test_retain_1_audit_rows_are_pseudonymised_after_three_years() -> None:
 
     old.refresh_from_db()
     recent.refresh_from_db()
-    assert (old.subject_id, old.actor_id, old.fields) == (None, None, [])
+    # A required JSON list keeps a marker, not an empty value it refuses (Hardening 4.4).
+    assert (old.subject_id, old.actor_id, old.fields) == (None, None, ["[erased]"])
     assert (recent.subject_id, recent.actor_id, recent.fields) == (person.pk, staff.pk, ["phone"])

@@ -92,7 +92,14 @@ TOKENS = {
     "street": "vqxjz",
     "city": "qwyzxville",
 }
-RECIPIENT_KINDS = ("seller", "carrier", "insurer", "payment_provider", "credit_partner")
+RECIPIENT_KINDS = (
+    "seller",
+    "carrier",
+    "insurer",
+    "payment_provider",
+    "credit_partner",
+    "fraud_service",
+)
 PAID = "4242424242424242"
 
 
@@ -450,6 +457,7 @@ def test_right_3_canary_survives_only_under_legal_hold(
     notices = ErasureNotice.objects.filter(erasure=record)
     assert sorted(notices.values_list("recipient_kind", "status")) == [
         ("carrier", "sent"),
+        ("fraud_service", "sent"),
         ("payment_provider", "sent"),
         ("seller", "sent"),
         ("seller", "sent"),
@@ -509,10 +517,13 @@ def test_right_3_open_order_postpones_and_changes_nothing(
     reasons = erasure_blockers(user=person)
     record = erasure_start(user=person)
 
-    assert reasons == [
-        f"Order {order.number} is still in progress: your data can be erased once "
-        "delivered or cancelled."
-    ]
+    # Each blocker says when it ends (Hardening 4.2).
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        f"Order {order.number} is waiting to be shipped by {order.seller.name}. It ends when "
+        "it is cancelled or delivered; once shipped, it counts as delivered 30 days after "
+        "dispatch at the latest (by "
+    )
     assert (record.status, record.blockers, record.erased_at) == (
         ErasureRecord.Status.POSTPONED,
         reasons,
@@ -539,8 +550,8 @@ def test_right_3_sole_owner_of_a_live_seller_is_postponed() -> None:
 
     assert record.status == ErasureRecord.Status.POSTPONED
     assert record.blockers == [
-        "You are the only owner of the seller account “Solo Refurb”: "
-        "add another owner or close the seller account first."
+        "You are the only owner of the seller account “Solo Refurb”. It ends when you add "
+        "another owner or close the seller account."
     ]
     assert db_snapshot(skip=LEDGER) == before
 
@@ -564,7 +575,11 @@ def test_right_3_a_payment_in_progress_or_an_open_dispute_postpones(
 
     assert (record.status, record.blockers) == (
         ErasureRecord.Status.POSTPONED,
-        ["A payment is being processed: try again once it has finished."],
+        [
+            "A payment is being processed. It ends when the payment provider accepts or "
+            "refuses it, usually within minutes; an abandoned payment page expires with its "
+            "checkout."
+        ],
     )
     assert db_snapshot(skip=LEDGER) == before
 
@@ -577,7 +592,8 @@ def test_right_3_a_payment_in_progress_or_an_open_dispute_postpones(
         status=Chargeback.Status.OPEN,
     )
     assert erasure_blockers(user=person) == [
-        "A payment dispute is open: your data is kept until it is settled."
+        "A payment dispute is open: the law lets us keep your data until it is settled. It "
+        "ends when your bank decides the dispute."
     ]
 
 
@@ -873,4 +889,9 @@ def test_right_3_resuming_an_erasure_request_closes_it(
     assert (request.status, request.user_id) == (DataRequest.Status.COMPLETED, None)
     assert request.answer.startswith("Your data is erased.")
     assert [m.to for m in mail.outbox if "answered" in m.subject] == [[CANARY_EMAIL]]
-    assert {kind for kind, _, _ in told} == {"seller", "carrier", "payment_provider"}
+    assert {kind for kind, _, _ in told} == {
+        "seller",
+        "carrier",
+        "payment_provider",
+        "fraud_service",
+    }

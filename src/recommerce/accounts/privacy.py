@@ -19,9 +19,17 @@ from recommerce.accounts.models import (
     SellerMembership,
     User,
 )
+from recommerce.accounts.services.sessions import user_sessions_end
 from recommerce.privacy import purposes
 from recommerce.privacy.paths import by_email_or
-from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
+from recommerce.privacy.registry import (
+    Blocker,
+    Erasure,
+    Retention,
+    not_personal,
+    personal,
+    registry,
+)
 
 # Data kept for the account's lifetime goes when the inactive account is erased: the user
 # row carries the clock, the rest follows through the erasure engine.
@@ -40,6 +48,7 @@ registry.register(
         retention=ACCOUNT_ACTIVITY,
         erasure=Erasure.ANONYMISE,
         export_label="Email address",
+        recipients=["the fraud prevention service"],
     ),
     personal(
         "full_name",
@@ -411,8 +420,8 @@ registry.register(
 # --- Rights engine hooks ---------------------------------------------------------------------
 
 
-def _sole_owner(user: User) -> list[str]:
-    reasons = []
+def _sole_owner(user: User) -> list[Blocker]:
+    found = []
     for membership in SellerMembership.objects.filter(
         user=user, role=SellerMembership.Role.OWNER
     ).select_related("seller"):
@@ -421,24 +430,34 @@ def _sole_owner(user: User) -> list[str]:
         )
         live = membership.seller.status not in (Seller.Status.DRAFT, Seller.Status.REJECTED)
         if live and not others.exists():
-            reasons.append(
-                f"You are the only owner of the seller account “{membership.seller.name}”: "
-                "add another owner or close the seller account first."
+            found.append(
+                Blocker(
+                    f"You are the only owner of the seller account “{membership.seller.name}”.",
+                    "when you add another owner or close the seller account",
+                )
             )
-    return reasons
+    return found
 
 
 def _close_account(user: User) -> None:
-    """Leave an empty shell that nobody can sign in to.
-
-    Open sessions stop at their next request: each carries a hash of the password, which no
-    longer matches; the retention job deletes them once expired.
-    """
+    """Leave an empty shell that nobody can sign in to, and end its sessions now."""
     user.set_unusable_password()
     user.is_active = False
     user.save(update_fields=["password", "is_active"])
     user.groups.clear()
     user.user_permissions.clear()
+    user_sessions_end(user=user)
+
+
+def _close_companies_left_empty(user: User) -> None:
+    """Delete each company account that no longer has any member.
+
+    The rule for a company whose last member leaves or is erased: its account goes, with
+    its address book and open invitations. A company name with nobody behind it serves no
+    purpose and may name a sole trader; the orders and invoices keep their own copies of
+    the name and VAT number, under their legal hold.
+    """
+    Company.objects.filter(memberships__isnull=True).delete()
 
 
 def _postal_code_matches(user: User, value: str) -> bool:
@@ -454,6 +473,7 @@ def _phone_matches(user: User, value: str) -> bool:
 
 registry.add_erasure_blocker(_sole_owner)
 registry.add_erasure_hook(_close_account)
+registry.add_erasure_hook(_close_companies_left_empty)
 registry.add_identity_fact(
     "postal_code", "The postal code of one of your addresses", _postal_code_matches
 )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from recommerce.checkout.models import Cart, CartLine, Checkout, CheckoutLine, CheckoutParcel
+from recommerce.checkout.providers.risk import risk_check
 from recommerce.privacy import purposes
+from recommerce.privacy.models import Disclosure
 from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
 
 CART = Retention(days=90, starts="the cart's last change", clock=("updated_at",))
@@ -56,6 +60,7 @@ registry.register(
         retention=CHECKOUT,
         erasure=Erasure.DELETE,
         export_label="Checkouts",
+        recipients=["the fraud prevention service"],
     ),
     personal(
         "risk",
@@ -129,3 +134,10 @@ registry.present(
 )
 registry.present(Cart, title={"en": "Cart", "fr": "Panier"})
 registry.present(CartLine, title={"en": "In the cart", "fr": "Dans le panier"}, within="cart")
+
+
+def _tell_fraud_service(recipient: str, references: Sequence[str]) -> None:
+    risk_check().erasure_notify(references=references)
+
+
+registry.add_recipient_notifier(Disclosure.RecipientKind.FRAUD_SERVICE, _tell_fraud_service)

@@ -86,10 +86,10 @@ def refund_apply(
     order.refunded_minor += amount
     order.save(update_fields=["refunded_minor", "updated_at"])
     ledger_record_refund(order=order, amount_minor=amount, reference=reference)
-    reason = Refund.objects.filter(pk=refund_id).values_list("reason", flat=True).first()
-    note = credit_note_issue(
-        order=order, amount_minor=amount, reason=reason or "Refund", reference=reference
-    )
+    code = Refund.objects.filter(pk=refund_id).values_list("reason", flat=True).first()
+    # The credit note names the reason by its code's label, never in anyone's own words.
+    label = Refund.Reason(code).label if code in Refund.Reason.values else "Refund"
+    note = credit_note_issue(order=order, amount_minor=amount, reason=label, reference=reference)
     transaction.on_commit(lambda: _refund_email(order, amount, note))
     return order
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
+from django.utils import dateformat
+
 from recommerce.accounts import selectors as account_selectors
 from recommerce.orders.models import (
     CommissionRule,
@@ -20,11 +23,18 @@ from recommerce.orders.models import (
 )
 from recommerce.orders.providers.carrier import get_carrier
 from recommerce.orders.providers.insurer import get_insurer
-from recommerce.orders.selectors import SELLER_ORDER_ROLES
+from recommerce.orders.selectors import SELLER_ORDER_ROLES, order_delivery_due
 from recommerce.platform.mail import send_templated
 from recommerce.privacy import purposes
 from recommerce.privacy.models import Disclosure
-from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
+from recommerce.privacy.registry import (
+    Blocker,
+    Erasure,
+    Retention,
+    not_personal,
+    personal,
+    registry,
+)
 
 # Invoices and accounting records: 10 years (Code de commerce L123-22).
 ACCOUNTING = Retention.in_years(10, starts="the invoice date")
@@ -89,6 +99,7 @@ registry.register(
         "accepted_at",
         "shipped_at",
         "delivered_at",
+        "delivered_by",
         "cancelled_at",
         "cancel_reason",
         "hold_reason",
@@ -291,17 +302,40 @@ OPEN_STATUSES = (
 )
 
 
-def _open_orders(user: Any) -> list[str]:
-    numbers = list(
-        Order.objects.filter(buyer=user, status__in=OPEN_STATUSES).values_list("number", flat=True)
-    )
-    if not numbers:
-        return []
-    return [
-        f"Order{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} "
-        f"{'are' if len(numbers) > 1 else 'is'} still in progress: your data can be erased "
-        "once delivered or cancelled."
-    ]
+def _open_orders(user: Any) -> list[Blocker]:
+    """Return one blocker per open order, each with the day it ends at the latest."""
+    found = []
+    orders = Order.objects.filter(buyer=user, status__in=OPEN_STATUSES).order_by("paid_at", "pk")
+    for order in orders:
+        due = order_delivery_due(order=order)
+        day = dateformat.format(due, "j F Y") if due else ""
+        if order.status == Order.Status.HELD:
+            found.append(
+                Blocker(
+                    f"Order {order.number} is being checked before it goes to the seller.",
+                    "when customer service releases or cancels it, usually within a day",
+                )
+            )
+        elif order.status == Order.Status.SHIPPED:
+            found.append(
+                Blocker(
+                    f"Order {order.number} is on its way to you.",
+                    "when the carrier reports the delivery or you confirm it on the order's "
+                    f"page (“I received it”), and on {day} at the latest",
+                    due,
+                )
+            )
+        else:
+            found.append(
+                Blocker(
+                    f"Order {order.number} is waiting to be shipped by {order.seller.name}.",
+                    "when it is cancelled or delivered; once shipped, it counts as delivered "
+                    f"{settings.ORDERS_DELIVERY_PRESUMED_DAYS} days after dispatch at the "
+                    f"latest (by {day} if the seller ships on time)",
+                    due,
+                )
+            )
+    return found
 
 
 def _tell_sellers(recipient: str, references: Sequence[str]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
@@ -156,6 +157,27 @@ def order_actor_capacities(*, order: Order, actor: Any) -> set[str]:
     if is_order_staff(actor):
         found.add("staff")
     return found
+
+
+def order_delivery_due(*, order: Order) -> dt.date | None:
+    """Return the last day an open order can stay undelivered, or ``None`` once settled.
+
+    A shipped parcel counts as delivered ``ORDERS_DELIVERY_PRESUMED_DAYS`` after dispatch
+    at the latest; one not shipped yet, that many days after its dispatch deadline. A held
+    order waits for staff, with no date.
+    """
+    presumed = dt.timedelta(days=settings.ORDERS_DELIVERY_PRESUMED_DAYS)
+    if order.status == Order.Status.SHIPPED and order.shipped_at is not None:
+        return timezone.localdate(order.shipped_at + presumed)
+    if order.status in (Order.Status.PAID, Order.Status.ACCEPTED):
+        return order_dispatch_deadline(order=order) + presumed
+    return None
+
+
+def orders_presumed_delivered_due(*, now: dt.datetime) -> QuerySet[Order]:
+    """Return the shipped orders whose delivery period has run out by ``now``."""
+    cutoff = now - dt.timedelta(days=settings.ORDERS_DELIVERY_PRESUMED_DAYS)
+    return Order.objects.filter(status=Order.Status.SHIPPED, shipped_at__lte=cutoff).order_by("pk")
 
 
 def order_dispatch_deadline(*, order: Order) -> dt.date:

@@ -1,4 +1,4 @@
-"""Background upkeep of orders: parcel tracking and insurance subscriptions left open."""
+"""Background upkeep of orders: parcel tracking, presumed deliveries, insurance left open."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from recommerce.orders import selectors
+from recommerce.orders.services.delivery import orders_presume_delivered
 from recommerce.orders.services.fulfilment import order_tracking_refresh
 from recommerce.orders.services.insurance import insurance_retry_due
 from recommerce.platform.providers import ProviderError
@@ -34,6 +35,13 @@ def tracking_refresh_all() -> int:
 def tracking_refresh() -> int:
     """Pull the carriers' news of shipped parcels every 15 minutes."""
     return tracking_refresh_all()
+
+
+@db_periodic_task(crontab(minute="23"))
+@lock_task("orders-delivery-presume")
+def delivery_presume() -> int:
+    """Mark delivered, hourly, the parcels nobody reported on within the delivery period."""
+    return orders_presume_delivered()
 
 
 @db_periodic_task(crontab(minute="7,37"))

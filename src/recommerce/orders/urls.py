@@ -9,6 +9,7 @@ urlpatterns = [
     path("", buyer.order_list, name="list"),
     path("<str:number>/", buyer.order_detail, name="detail"),
     path("<str:number>/cancel/", buyer.order_cancel, name="cancel"),
+    path("<str:number>/received/", buyer.order_received, name="received"),
     path("<str:number>/invoices/<int:invoice_id>/", buyer.invoice_download, name="invoice"),
     path(
         "<str:number>/insurance/<str:policy_number>/",

@@ -99,10 +99,21 @@ class Refund(TimeStampedModel):
         SUCCEEDED = "succeeded", "Refunded"
         FAILED = "failed", "Failed"
 
+    class Reason(models.TextChoices):
+        """Why the money went back, as an accounting record keeps it: a code, never the
+        buyer's or a seller's own words (the record is kept 10 years)."""
+
+        ORDER_CANCELLED = "order_cancelled", "Order cancelled"
+        HOLD_REJECTED = "hold_rejected", "Order refused after review"
+        ORDER_REFUND = "order_refund", "Refund on the order"
+        NOT_FULFILLED = "not_fulfilled", "Payment not turned into an order"
+        PROVIDER = "provider", "Refunded at the payment provider"
+        OTHER = "other", "Refund"
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     idempotency_key = models.CharField(max_length=100, unique=True)
     amount_minor = models.PositiveIntegerField()
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.OTHER)
     context = models.CharField(max_length=64, blank=True, help_text="e.g. the order number")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     provider_refund_id = models.CharField(max_length=255, blank=True, db_index=True)

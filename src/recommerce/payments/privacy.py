@@ -18,7 +18,14 @@ from recommerce.payments.models import (
 )
 from recommerce.payments.services.payments import credit_partner, payment_provider
 from recommerce.privacy import purposes
-from recommerce.privacy.registry import Erasure, Retention, not_personal, personal, registry
+from recommerce.privacy.registry import (
+    Blocker,
+    Erasure,
+    Retention,
+    not_personal,
+    personal,
+    registry,
+)
 
 ACCOUNTING = Retention.in_years(10, starts="the payment")
 PROVIDER_LOG = Retention(days=400, starts="the notification")
@@ -199,15 +206,26 @@ registry.register(
 # --- Rights engine hooks -------------------------------------------------------------------
 
 
-def _open_payments(user: Any) -> list[str]:
-    reasons = []
+def _open_payments(user: Any) -> list[Blocker]:
+    found = []
     if Payment.objects.filter(
         payer=user.pk, status__in=(Payment.Status.PENDING, Payment.Status.PROCESSING)
     ).exists():
-        reasons.append("A payment is being processed: try again once it has finished.")
+        found.append(
+            Blocker(
+                "A payment is being processed.",
+                "when the payment provider accepts or refuses it, usually within minutes; "
+                "an abandoned payment page expires with its checkout",
+            )
+        )
     if Chargeback.objects.filter(payment__payer=user.pk, status=Chargeback.Status.OPEN).exists():
-        reasons.append("A payment dispute is open: your data is kept until it is settled.")
-    return reasons
+        found.append(
+            Blocker(
+                "A payment dispute is open: the law lets us keep your data until it is settled.",
+                "when your bank decides the dispute",
+            )
+        )
+    return found
 
 
 registry.add_erasure_blocker(_open_payments)

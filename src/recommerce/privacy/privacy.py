@@ -218,6 +218,8 @@ registry.register(
         "status",
         "blockers",
         "report",
+        "kept",
+        "related_requests",
         "error",
         "attempts",
         "created_at",

@@ -18,6 +18,7 @@ unclassified.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -201,7 +202,25 @@ class Presentation:
     hidden: tuple[str, ...] = ()
 
 
-ErasureBlocker = Callable[[Any], list[str]]
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """Why a person cannot be erased yet, and when that ends: the person is shown both.
+
+    ``ends`` completes "It ends …" ("when you confirm receipt, or on 3 May 2026 at the
+    latest"); ``until`` is the latest day it ends, where one is known.
+    """
+
+    reason: str
+    ends: str
+    until: dt.date | None = None
+
+    def __str__(self) -> str:
+        if not self.ends:
+            return self.reason
+        return f"{self.reason.rstrip('. ')}. It ends {self.ends.rstrip('. ')}."
+
+
+ErasureBlocker = Callable[[Any], Sequence[Blocker]]
 ErasureHook = Callable[[Any], None]
 RecipientNotifier = Callable[[str, Sequence[str]], None]
 IdentityFact = Callable[[Any, str], bool]
@@ -226,7 +245,10 @@ class Registry:
     presentations: dict[str, Presentation] = field(default_factory=dict)
 
     def add_erasure_blocker(self, blocker: ErasureBlocker) -> ErasureBlocker:
-        """Register ``blocker(user) -> [reasons]``; any reason postpones the erasure."""
+        """Register ``blocker(user) -> [Blocker]``; any blocker postpones the erasure.
+
+        Each one says when it ends: a person is never left waiting on something endless.
+        """
         self.erasure_blockers.append(blocker)
         return blocker
 

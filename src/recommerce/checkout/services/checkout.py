@@ -26,7 +26,7 @@ from recommerce.accounts.models import Address, Company, User
 from recommerce.accounts.services.users import user_may_transact
 from recommerce.checkout import pricing
 from recommerce.checkout.models import Cart, Checkout, CheckoutLine, CheckoutParcel
-from recommerce.checkout.providers.risk import CheckoutFacts, Decision, risk_check
+from recommerce.checkout.providers.risk import CheckoutFacts, Decision, risk_assess
 from recommerce.checkout.selectors import cart_summary
 from recommerce.checkout.services.reservations import reservation_release, reservation_take
 from recommerce.orders.services.placement import (
@@ -357,7 +357,6 @@ def _risk_facts(checkout: Checkout) -> CheckoutFacts:
     user = checkout.user
     return CheckoutFacts(
         reference=checkout.reference,
-        buyer_id=user.pk,
         buyer_email=user.email,
         account_age_days=(clock.now() - user.date_joined).days,
         delivery_country=str(checkout.delivery.get("country", "")),
@@ -385,7 +384,7 @@ def checkout_pay(*, checkout: Checkout, return_url: str, cancel_url: str) -> Pay
         _editable(checkout)
         if not checkout.delivery or not checkout.billing:
             raise ValidationError("Choose a delivery and a billing address.")
-        assessment = risk_check().assess(_risk_facts(checkout))
+        assessment = risk_assess(facts=_risk_facts(checkout), subject=checkout.user)
         checkout.risk = assessment.decision.value
         checkout.risk_reasons = list(assessment.reasons)
         if assessment.decision == Decision.BLOCK:

@@ -15,7 +15,7 @@ from recommerce.checkout.services.reservations import reservation_release, reser
 from recommerce.orders.models import Order
 from recommerce.orders.services.placement import orders_place
 from recommerce.payments import services as payment_services
-from recommerce.payments.models import Payment
+from recommerce.payments.models import Payment, Refund
 from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError
 
@@ -45,7 +45,7 @@ def checkout_complete(*, payment: Payment) -> list[Order]:
         else:
             checkout.stock_released = False
     if problem:
-        _refund_whole(payment, problem)
+        _refund_whole(payment)
         checkout.status = Checkout.Status.CANCELLED
         checkout.failure_message = problem[:200]
         checkout.save()
@@ -73,13 +73,14 @@ def checkout_complete(*, payment: Payment) -> list[Order]:
     return orders
 
 
-def _refund_whole(payment: Payment, reason: str) -> None:
+def _refund_whole(payment: Payment) -> None:
+    # The checkout keeps the why (failure_message); the accounting record keeps a code.
     if payment.refundable_minor > 0:
         payment_services.refund_create(
             payment=payment,
             amount_minor=payment.refundable_minor,
             idempotency_key=f"unfulfilled-{payment.reference}-{payment.pk}",
-            reason=reason[:200],
+            reason=Refund.Reason.NOT_FULFILLED,
             context=payment.reference,
         )
 

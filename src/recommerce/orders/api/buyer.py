@@ -24,7 +24,7 @@ from recommerce.orders.api.schemas import (
     OrderOut,
     OrderSummaryOut,
 )
-from recommerce.orders.services import fulfilment
+from recommerce.orders.services import delivery, fulfilment
 from recommerce.platform.api import (
     DENIED,
     NOT_FOUND,
@@ -80,4 +80,31 @@ def order_cancel(
         operation=f"order.cancel:{number}",
         body=payload.dict(),
         call=cancel,
+    )
+
+
+@router.post(
+    "/orders/{number}/received",
+    auth=PERSON,
+    response={200: OrderOut, **BAD, **NOT_FOUND, **DENIED, **CONFLICT},
+    summary="Confirm that my shipped order arrived",
+)
+def order_received(
+    request: HttpRequest, number: str, idempotency_key: IdempotencyKey = ""
+) -> Status[Any]:
+    user = request_user(request)
+    order = buyer_order(request, number)
+
+    def confirm() -> tuple[int, Any]:
+        delivery.order_confirm_received(order=order, actor=user)
+        fresh = selectors.buyer_order_get(user=user, number=number)
+        assert fresh is not None
+        return 200, OrderOut.model_validate(detail_of(fresh)).model_dump(mode="json")
+
+    return idempotent_response(
+        actor=f"user:{user.pk}",
+        key=idempotency_key,
+        operation=f"order.received:{number}",
+        body={},
+        call=confirm,
     )

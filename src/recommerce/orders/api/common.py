@@ -77,11 +77,22 @@ def summary_of(order: Order) -> dict[str, Any]:
 
 
 def detail_of(order: Order) -> dict[str, Any]:
-    computed = ("seller", "can_cancel", "delivery", "billing", "lines", "tracking")
+    computed = (
+        "seller",
+        "can_cancel",
+        "can_confirm_received",
+        "delivery_due_on",
+        "delivery",
+        "billing",
+        "lines",
+        "tracking",
+    )
     return {
         **fields_of(order, OrderOut, skip=computed),
         "seller": order.seller.name,
         "can_cancel": order.status in fulfilment.CANCELLABLE["buyer"],
+        "can_confirm_received": order.status == Order.Status.SHIPPED,
+        "delivery_due_on": selectors.order_delivery_due(order=order),
         "delivery": fields_of(order, DeliveryOut, prefix="delivery_"),
         "billing": {
             **fields_of(order, BillingOut, prefix="billing_", skip=("vat_number",)),

@@ -83,9 +83,14 @@ class OrderOut(OrderSummaryOut):
     accepted_at: dt.datetime | None
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
+    delivered_by: str = Field(description="carrier, buyer or presumed; empty until delivered")
+    delivery_due_on: dt.date | None = Field(
+        description="The last day the order can stay undelivered: it counts as delivered then"
+    )
     cancelled_at: dt.datetime | None
     cancel_reason: str
     can_cancel: bool
+    can_confirm_received: bool
     delivery: DeliveryOut
     billing: BillingOut
     lines: list[LineOut]

@@ -27,6 +27,13 @@ class Order(TimeStampedModel):
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
 
+    class DeliveredBy(models.TextChoices):
+        """Who said the parcel arrived: every shipped order is delivered one way or another."""
+
+        CARRIER = "carrier", "Reported by the carrier"
+        BUYER = "buyer", "Confirmed by the buyer"
+        PRESUMED = "presumed", "Presumed after the delivery period"
+
     number = models.CharField(max_length=20, unique=True)
     checkout_reference = models.CharField(max_length=64, db_index=True)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="orders")
@@ -88,6 +95,7 @@ class Order(TimeStampedModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_by = models.CharField(max_length=8, choices=DeliveredBy.choices, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

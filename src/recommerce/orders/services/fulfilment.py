@@ -199,7 +199,7 @@ def order_reject_hold(*, order: Order, actor: Actor, reason: str) -> Order:
         raise _refused(order, "only a held order can be rejected.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the order is rejected."})
-    return _cancel(order, _reason(reason, ""))
+    return _cancel(order, _reason(reason, ""), code=Refund.Reason.HOLD_REJECTED)
 
 
 # --- Acceptance, shipping, tracking ---------------------------------------------------------
@@ -310,10 +310,9 @@ def order_tracking_refresh(*, order: Order) -> Order:
         )
     delivered = next((u for u in updates if u.code == TrackingCode.DELIVERED), None)
     if delivered is not None:
-        order.status = Status.DELIVERED
-        order.delivered_at = delivered.occurred_at
-        order.save(update_fields=["status", "delivered_at", "updated_at"])
-        _mail_buyer(order, f"Your order {order.number} is delivered", "orders/emails/delivered")
+        from recommerce.orders.services.delivery import order_delivered_record
+
+        order_delivered_record(order, at=delivered.occurred_at, by=Order.DeliveredBy.CARRIER)
     return order
 
 
@@ -321,6 +320,7 @@ def order_tracking_refresh(*, order: Order) -> Order:
 
 
 def _refund(order: Order, *, amount_minor: int, key: str, reason: str) -> Refund:
+    """Start a refund; ``reason`` is a ``Refund.Reason`` code (kept with the accounts)."""
     try:
         refund: Refund = payment_services.refund_create(
             payment=order.payment,
@@ -334,8 +334,12 @@ def _refund(order: Order, *, amount_minor: int, key: str, reason: str) -> Refund
     return refund
 
 
-def _cancel(order: Order, reason: str) -> Order:
-    """Cancel a locked order: stock back unless it left, refund the rest, tell both sides."""
+def _cancel(order: Order, reason: str, *, code: str = Refund.Reason.ORDER_CANCELLED) -> Order:
+    """Cancel a locked order: stock back unless it left, refund the rest, tell both sides.
+
+    ``reason``, in the canceller's words, stays on the order (which is anonymised with its
+    buyer); the refund, an accounting record kept 10 years, only gets the ``code``.
+    """
     seller_knew = order.status != Status.HELD
     shipped = order.status == Status.SHIPPED
     order.status = Status.CANCELLED
@@ -348,7 +352,7 @@ def _cancel(order: Order, reason: str) -> Order:
             offer_stock_return(offer_id=line.offer_id, quantity=line.quantity)
     amount = selectors.order_refundable_minor(order=order)
     if amount > 0:
-        _refund(order, amount_minor=amount, key=f"cancel-{order.number}", reason=reason)
+        _refund(order, amount_minor=amount, key=f"cancel-{order.number}", reason=code)
     insurance_cancel_for_order(order=order)
     money = format_money(amount, order.currency)
     _mail_buyer(
@@ -413,4 +417,5 @@ def order_refund(
         )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the buyer is refunded."})
-    return _refund(order, amount_minor=amount_minor, key=key, reason=_reason(reason, ""))
+    # The reason is asked for, but the accounting record keeps a code, not the words.
+    return _refund(order, amount_minor=amount_minor, key=key, reason=Refund.Reason.ORDER_REFUND)

@@ -1,4 +1,5 @@
-"""The buyer's orders: the list, one order's page, cancelling, invoices and certificates.
+"""The buyer's orders: the list, one order's page, cancelling, confirming receipt, invoices
+and certificates.
 
 Every order is read through the signed-in person's own orders, so another person's order
 number answers 404 and changes nothing.
@@ -19,7 +20,7 @@ from recommerce.orders import selectors
 from recommerce.orders.models import Order
 from recommerce.orders.pdf import invoice_render_pdf
 from recommerce.orders.providers.insurer import get_insurer
-from recommerce.orders.services import fulfilment
+from recommerce.orders.services import delivery, fulfilment
 from recommerce.orders.views import pdf_response
 from recommerce.platform.providers import ProviderError
 
@@ -55,6 +56,8 @@ def order_detail(request: AuthedRequest, number: str) -> HttpResponse:
             "invoices": list(order.invoices.all()),
             "refunds": list(selectors.order_refunds(order=order)),
             "can_cancel": order.status in fulfilment.CANCELLABLE["buyer"],
+            "can_confirm_received": order.status == Order.Status.SHIPPED,
+            "delivery_due_on": selectors.order_delivery_due(order=order),
             "section": "buyer_orders",
         },
     )
@@ -73,6 +76,21 @@ def order_cancel(request: AuthedRequest, number: str) -> HttpResponse:
         messages.error(request, text)
     else:
         messages.success(request, f"Order {order.number} is cancelled. Your refund is on its way.")
+    return redirect("orders:detail", number=order.number)
+
+
+@login_required
+@require_POST
+def order_received(request: AuthedRequest, number: str) -> HttpResponse:
+    """Confirm that the parcel arrived: the order is delivered (and the return period runs)."""
+    order = _own(request, number)
+    try:
+        delivery.order_confirm_received(order=order, actor=request.user)
+    except (ValidationError, PermissionError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, text)
+    else:
+        messages.success(request, f"Thank you: order {order.number} is marked as delivered.")
     return redirect("orders:detail", number=order.number)
 
 

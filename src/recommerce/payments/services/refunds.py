@@ -21,18 +21,21 @@ def refund_create(
     payment: Payment,
     amount_minor: int,
     idempotency_key: str,
-    reason: str = "",
+    reason: str = Refund.Reason.OTHER,
     context: str = "",
 ) -> Refund:
     """Refund ``amount_minor`` of a captured payment; the same key returns the same refund.
 
-    The payment row stays locked from the check to the record, so concurrent refunds
-    can never add up to more than was captured. The provider gets the key too, so a
+    ``reason`` is a ``Refund.Reason`` code; anything else is kept as ``other``, so no
+    person's own words reach the accounting record. The payment row stays locked from
+    the check to the record, so concurrent refunds can never add up to more than was
+    captured. The provider gets the key too, so a
     retry after a lost answer refunds once. The outcome usually arrives later, by
     notification (``RefundSucceeded``).
     """
     if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
         raise ValidationError(f"An idempotency key has 1 to {MAX_KEY_LENGTH} characters.")
+    code = reason if reason in Refund.Reason.values else Refund.Reason.OTHER
     locked = transitions.lock_payment(payment.pk)
     earlier = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if earlier is not None:
@@ -73,7 +76,7 @@ def refund_create(
     if refund is not None:
         # Its notification came first (e.g. after a crash before this record): adopt it.
         refund.idempotency_key = idempotency_key
-        refund.reason = reason[:200] or refund.reason
+        refund.reason = code
         refund.context = context[:64]
         refund.save(update_fields=["idempotency_key", "reason", "context", "updated_at"])
     else:
@@ -81,7 +84,7 @@ def refund_create(
             payment=locked,
             idempotency_key=idempotency_key,
             amount_minor=amount_minor,
-            reason=reason[:200],
+            reason=code,
             context=context[:64],
             provider_refund_id=result.refund_id,
         )

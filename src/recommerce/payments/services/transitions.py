@@ -43,7 +43,7 @@ _WAITING = (Payment.Status.CREATED, Payment.Status.PENDING, Payment.Status.PROCE
 _AFTER_CAPTURE = frozenset(
     {EventKind.REFUND_SUCCEEDED, EventKind.REFUND_FAILED, EventKind.DISPUTE_OPENED}
 )
-PROVIDER_REFUND_REASON = "Refunded at the payment provider"
+PROVIDER_REFUND_REASON = Refund.Reason.PROVIDER
 
 
 def lock_payment(pk: int) -> Payment:

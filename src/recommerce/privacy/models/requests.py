@@ -25,6 +25,7 @@ class DataRequest(models.Model):
         VERIFIED = "verified", "Identity verified"
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
+        PARTLY_DONE = "partly_done", "Partly done"
         REFUSED = "refused", "Refused"
 
     class Channel(models.TextChoices):

@@ -25,6 +25,12 @@ class ErasureRecord(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     blockers = models.JSONField(default=list, blank=True)
     report = models.JSONField(default=dict, blank=True, help_text="Rows touched per model")
+    kept = models.JSONField(
+        default=list, blank=True, help_text="Records kept under a legal hold: what, why, until"
+    )
+    related_requests = models.JSONField(
+        default=list, blank=True, help_text="The person's other open requests, closed with it"
+    )
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

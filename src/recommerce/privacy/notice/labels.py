@@ -278,6 +278,10 @@ RECIPIENTS: dict[str, Label] = {
         "Partenaire de crédit pour le paiement en plusieurs fois",
     ),
     "the insurer": Label("The device insurer", "L'assureur de l'appareil"),
+    "the fraud prevention service": Label(
+        "The fraud prevention service that checks orders",
+        "Le service de prévention de la fraude qui vérifie les commandes",
+    ),
 }
 
 # A retention's ``starts`` phrase in French, written to follow « après » and « jusqu'à ».

@@ -44,6 +44,8 @@ def erased_value(field: models.Field[Any, Any], strategy: Erasure, current: Any,
 
 
 def _erased_json(field: models.JSONField[Any, Any], current: Any) -> Any:
+    if current is None and field.has_default():
+        current = field.get_default()  # the shape the column holds, when no row is at hand
     if field.has_default() and (field.blank or field.get_default() not in field.empty_values):
         return field.get_default()
     if field.null:

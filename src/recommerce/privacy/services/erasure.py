@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage, storages
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recommerce.privacy.models import (
@@ -26,8 +27,9 @@ from recommerce.privacy.models import (
     ErasureRecord,
     ExportArchive,
 )
-from recommerce.privacy.registry import Registry, registry
+from recommerce.privacy.registry import Blocker, Registry, registry
 from recommerce.privacy.rights import erase
+from recommerce.privacy.rights.kept import kept_under_hold
 from recommerce.privacy.rights.rows import person_holdings
 from recommerce.privacy.rights.values import ERASED_DOMAIN
 
@@ -39,12 +41,19 @@ ERASED_ANSWER = (
 logger = logging.getLogger(__name__)
 
 
-def erasure_blockers(*, user: Any, reg: Registry = registry) -> list[str]:
-    """Return why ``user`` cannot be erased yet (empty when nothing stands in the way)."""
-    reasons: list[str] = []
+def erasure_blocker_list(*, user: Any, reg: Registry = registry) -> list[Blocker]:
+    """Return what stands in the way of erasing ``user``, each with when it ends."""
+    found: list[Blocker] = []
     for blocker in reg.erasure_blockers:
-        reasons.extend(blocker(user))
-    return reasons
+        for item in blocker(user):
+            # A bare sentence (an app not yet saying when it ends) is still shown.
+            found.append(Blocker(item, "") if isinstance(item, str) else item)
+    return found
+
+
+def erasure_blockers(*, user: Any, reg: Registry = registry) -> list[str]:
+    """Return why ``user`` cannot be erased yet, as sentences that end with when it ends."""
+    return [str(blocker) for blocker in erasure_blocker_list(user=user, reg=reg)]
 
 
 def erasure_start(*, user: Any, request_reference: str = "", actor: Any = None) -> ErasureRecord:
@@ -111,7 +120,11 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Era
     files: list[str] = []
     private = _private_files(user)
     report: dict[str, Any] = {}
-    for holding in person_holdings(user):
+    holdings = person_holdings(user)
+    # Read before the walk: it detaches the kept rows and the requests from the account.
+    record.kept = kept_under_hold(holdings)
+    record.related_requests = _related_requests(user, record.request_reference)
+    for holding in holdings:
         action, count = erase.holding_erase(holding, subject_pk=user.pk, on_file=files.append)
         report[holding.label] = {"action": action, "rows": count}
     # The hooks see the account as the pass above left it, never the values it had.
@@ -126,7 +139,10 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Era
     )
     record.status, record.report, record.blockers = ErasureRecord.Status.ERASED, report, []
     record.erased_at, record.error = timezone.now(), ""
-    record.save(update_fields=["status", "report", "blockers", "erased_at", "error"])
+    record.save(
+        update_fields=["status", "report", "blockers", "erased_at", "error", "kept",
+                       "related_requests"]
+    )  # fmt: skip
     transaction.on_commit(lambda: _delete_files(files, private))
     return record
 
@@ -188,18 +204,36 @@ def _send_notices(record: ErasureRecord) -> None:
     record.save(update_fields=["status", "finished_at", "error"])
 
 
-def _request_close(record: ErasureRecord, actor: Any) -> None:
-    from recommerce.privacy.services.requests import data_request_close
+def _related_requests(user: Any, own_reference: str) -> list[str]:
+    """Return the person's other open requests, by account or by its email address."""
+    email = str(getattr(user, "email", "") or "")
+    mine = Q(user=user) | (Q(email__iexact=email) if email else Q(pk__in=[]))
+    return sorted(
+        DataRequest.objects.filter(mine, status__in=DataRequest.OPEN)
+        .exclude(reference=own_reference)
+        .values_list("reference", flat=True)
+    )
 
-    if not record.request_reference:
-        return
-    request = DataRequest.objects.filter(
-        reference=record.request_reference,
-        kind=DataRequest.Kind.ERASURE,
-        status__in=DataRequest.OPEN,
-    ).first()
+
+def _request_close(record: ErasureRecord, actor: Any) -> None:
+    """Close the erasure request the record answers, and the person's other open requests."""
+    from recommerce.privacy.services.requests import (
+        data_request_close,
+        data_requests_close_related,
+    )
+
+    request = None
+    if record.request_reference:
+        request = DataRequest.objects.filter(
+            reference=record.request_reference,
+            kind=DataRequest.Kind.ERASURE,
+            status__in=DataRequest.OPEN,
+        ).first()
     if request is not None:
+        # Closing it closes the related requests too.
         data_request_close(request=request, actor=actor, answer=ERASED_ANSWER)
+    else:
+        data_requests_close_related(record=record, actor=actor)
 
 
 def _fail(record: ErasureRecord, message: str) -> ErasureRecord:

@@ -32,10 +32,8 @@ def data_request_fulfil(*, request: DataRequest, actor: Any) -> DataRequest:
 
     Rectification is carried out field by field by staff (``data_request_rectify``).
     """
-    if request.status == DataRequest.Status.VERIFIED:
-        data_request_start(request=request, actor=actor)
-    elif request.status != DataRequest.Status.IN_PROGRESS:
-        raise RequestError("Verify the person's identity before acting on the request.")
+    # Starting locks the request: of two concurrent calls, the second is refused here.
+    data_request_start(request=request, actor=actor)
     user = request.user
     if user is None and request.kind != Kind.RECTIFICATION:
         data_request_close(request=request, actor=actor, answer=NO_DATA)

@@ -1,6 +1,7 @@
 """Data-subject requests (RIGHT-1 to RIGHT-5): receipt, identity, handling, answer.
 
-Workflow: received → identity verified → in progress → completed, or refused with a reason.
+Workflow: received → identity verified → in progress → completed, partly done or refused
+with a reason (an erasure request closes as its erasure ledger allows).
 Every step writes a ``DataRequestEvent`` (who, when, what). Deadlines come from
 ``deadlines.deadlines_for`` at receipt; an extension is only possible while the first
 period runs, and the person is told.
@@ -19,13 +20,14 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from recommerce.platform.mail import send_templated
 from recommerce.privacy.deadlines import Jurisdiction, deadlines_for
 from recommerce.privacy.encryption import decrypt, encrypt
-from recommerce.privacy.models import DataRequest, DataRequestEvent
+from recommerce.privacy.models import DataRequest, DataRequestEvent, ErasureRecord
 from recommerce.privacy.purposes import BY_CODE
+from recommerce.privacy.rights.kept import kept_lines
 from recommerce.privacy.selectors import identity_matches
 
 CODE_MINUTES = 30
@@ -269,29 +271,171 @@ def data_request_extend(*, request: DataRequest, actor: Any, reason: str) -> Non
 
 @transaction.atomic
 def data_request_start(*, request: DataRequest, actor: Any) -> None:
-    if request.status != Status.VERIFIED:
+    """Move a verified request to in progress, once: a second caller is refused.
+
+    The row is locked and read again, so two "carry out" clicks at the same moment cannot
+    both start it (and both run an erasure or an export).
+    """
+    locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != Status.VERIFIED:
+        request.status = locked.status
+        if locked.status == Status.IN_PROGRESS:
+            raise RequestError("This request is already being carried out.")
         raise RequestError("Verify the person's identity before acting on the request.")
-    request.status = Status.IN_PROGRESS
-    request.handled_by = actor if getattr(actor, "is_staff", False) else request.handled_by
-    request.save(update_fields=["status", "handled_by"])
+    locked.status = Status.IN_PROGRESS
+    locked.handled_by = actor if getattr(actor, "is_staff", False) else locked.handled_by
+    locked.save(update_fields=["status", "handled_by"])
+    request.status, request.handled_by = locked.status, locked.handled_by
     _event(request, "in progress", actor=actor)
+
+
+# How a request may close: "completed", "partly_done" or "refused".
+Outcome = str
+
+
+def data_request_closings(request: DataRequest) -> set[Outcome]:
+    """Return the outcomes the request may close with, given what was done.
+
+    An erasure request is completed only when its erasure ledger says done (or no account
+    was found to erase); while nothing is erased it can only be refused, with the legal
+    reason; once data is erased but the erasure is not done (a recipient not told), it
+    can close as partly done.
+    """
+    if not request.is_open:
+        return set()
+    if request.kind != Kind.ERASURE:
+        return {Status.COMPLETED.value, Status.REFUSED.value}
+    records = list(ErasureRecord.objects.filter(request_reference=request.reference))
+    if any(record.status == ErasureRecord.Status.DONE for record in records):
+        return {Status.COMPLETED.value}
+    if any(record.erased_at is not None for record in records):
+        return {Status.PARTLY_DONE.value}
+    if not records and request.user is None:
+        return {Status.COMPLETED.value, Status.REFUSED.value}  # no account to erase
+    return {Status.REFUSED.value}
+
+
+_NOT_ALLOWED = {
+    Status.COMPLETED.value: (
+        "An erasure request is completed by its erasure: this one is not done yet. Refuse "
+        "it, or close it as partly done, with the legal reason the person will read."
+    ),
+    Status.PARTLY_DONE.value: (
+        "Only an erasure that erased data without finishing can close as partly done."
+    ),
+    Status.REFUSED.value: (
+        "The person's data is already erased: close the request as partly done, saying "
+        "what could not be done, or resume the erasure."
+    ),
+}
 
 
 @transaction.atomic
 def data_request_close(
-    *, request: DataRequest, actor: Any, answer: str, refused: bool = False
+    *,
+    request: DataRequest,
+    actor: Any,
+    answer: str,
+    refused: bool = False,
+    partly: bool = False,
 ) -> None:
-    """Complete or refuse the request, tell the person, delete any identity document."""
-    if not request.is_open:
+    """Close the request as completed, partly done or refused; tell the person.
+
+    An erasure request's answer also lists what stays and until when: the records kept
+    under a legal hold, or, while nothing is erased, what stands in the way and when it
+    ends. Any identity document is deleted.
+    """
+    locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_open:
         raise RequestError("This request is already closed.")
+    outcome = Status.REFUSED if refused else Status.PARTLY_DONE if partly else Status.COMPLETED
     if refused and not answer.strip():
         raise RequestError("A refusal needs the reason the person will read.")
-    request.status = Status.REFUSED if refused else Status.COMPLETED
-    request.answer, request.closed_at = answer.strip(), timezone.now()
+    if partly and not answer.strip():
+        raise RequestError("Give the legal reason the person will read.")
+    if outcome.value not in data_request_closings(request):
+        raise RequestError(_NOT_ALLOWED[outcome.value])
+    text = answer.strip()
+    if request.kind == Kind.ERASURE:
+        text = "\n\n".join(part for part in (text, _erasure_summary(request)) if part)
+    _close(request, actor=actor, status=outcome, answer=text, note=answer)
+    if request.kind == Kind.ERASURE and outcome != Status.REFUSED:
+        record = ErasureRecord.objects.filter(
+            request_reference=request.reference, erased_at__isnull=False
+        ).first()
+        if record is not None:
+            data_requests_close_related(record=record, actor=actor)
+
+
+def _close(request: DataRequest, *, actor: Any, status: str, answer: str, note: str) -> None:
+    request.status = status
+    request.answer, request.closed_at = answer, timezone.now()
     _document_delete(request)
     request.save(
         update_fields=["status", "answer", "closed_at", "identity_document",
                        "identity_document_type"]
     )  # fmt: skip
-    _event(request, "refused" if refused else "completed", actor=actor, note=answer[:500])
+    _event(request, status.replace("_", " "), actor=actor, note=note[:500])
     _mail(request, "Your request is answered", "closed")
+
+
+_CLOSED_BY_ERASURE = {
+    Kind.ACCESS: "nothing is left to send but the records below",
+    Kind.PORTABILITY: "nothing is left to send but the records below",
+    Kind.RECTIFICATION: "nothing is left to correct",
+    Kind.RESTRICTION: "none of your data is used any more, for any purpose",
+    Kind.OBJECTION: "none of your data is used any more, for any purpose",
+    Kind.ERASURE: "it asked for the same erasure",
+}
+
+
+def data_requests_close_related(*, record: ErasureRecord, actor: Any = None) -> int:
+    """Answer the person's other open requests once their data is erased; return how many.
+
+    They were listed when the data was erased (the erasure detaches them from the account,
+    so they could no longer be found); closing starts their retention clock.
+    """
+    day = dateformat.format(timezone.localdate(record.erased_at or timezone.now()), "j F Y")
+    by = f" at your request {record.request_reference}" if record.request_reference else ""
+    summary = _kept_summary(record)
+    closed = 0
+    for request in DataRequest.objects.select_for_update().filter(
+        reference__in=record.related_requests, status__in=DataRequest.OPEN
+    ):
+        why = _CLOSED_BY_ERASURE[Kind(request.kind)]
+        answer = (
+            f"Your account and its data were erased on {day}{by}, so this request "
+            f"is answered with it: {why}.\n\n{summary}"
+        )
+        _close(request, actor=actor, status=Status.COMPLETED, answer=answer, note=answer)
+        closed += 1
+    return closed
+
+
+def _erasure_summary(request: DataRequest) -> str:
+    """Say which data stay and until when, from the request's erasure ledger."""
+    record = (
+        ErasureRecord.objects.filter(request_reference=request.reference)
+        .order_by("-erased_at", "-pk")
+        .first()
+    )
+    if record is None:
+        return ""
+    if record.erased_at is None:
+        if not record.blockers:
+            return ""
+        waiting = "\n".join(f"- {reason}" for reason in record.blockers)
+        return (
+            "Your account and its data stay as they are for now. What stands in the way:\n"
+            f"{waiting}"
+        )
+    return _kept_summary(record)
+
+
+def _kept_summary(record: ErasureRecord) -> str:
+    if not record.kept:
+        return "Nothing was kept under a legal obligation."
+    lines = "\n".join(f"- {line}" for line in kept_lines(record.kept))
+    return (
+        f"What the law makes us keep, detached from any account and used for nothing else:\n{lines}"
+    )

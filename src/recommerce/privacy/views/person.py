@@ -28,7 +28,7 @@ from recommerce.privacy.forms import ConfirmErasureForm, LimitForm, Rectificatio
 from recommerce.privacy.models import DataRequest, ErasureRecord
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.selectors import disclosure_list, processing_limit_list
-from recommerce.privacy.services.erasure import erasure_blockers
+from recommerce.privacy.services.erasure import erasure_blocker_list
 from recommerce.privacy.services.exports import export_request
 from recommerce.privacy.services.handling import data_request_fulfil
 from recommerce.privacy.services.limits import (
@@ -137,7 +137,8 @@ def _page(
             "export_hours": settings.PRIVACY_EXPORT_HOURS,
             "exports": selectors.export_archive_list(user=user)[:5],
             "export_pending": selectors.export_pending(user=user),
-            "blockers": erasure_blockers(user=user),
+            # Each with when it ends; shown by the erase form and by an open erasure request.
+            "blockers": erasure_blocker_list(user=user),
             "erase_form": erase_form or ConfirmErasureForm(auto_id="erase-%s"),
             "disclosures": [
                 DisclosureRow(

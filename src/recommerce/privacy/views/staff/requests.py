@@ -29,6 +29,7 @@ from recommerce.privacy.services.erasure import erasure_run
 from recommerce.privacy.services.handling import data_request_fulfil, data_request_rectify
 from recommerce.privacy.services.requests import (
     data_request_close,
+    data_request_closings,
     data_request_document_ask,
     data_request_document_read,
     data_request_extend,
@@ -145,14 +146,22 @@ def _can_extend(dsr: DataRequest) -> bool:
 
 
 def _offered(dsr: DataRequest) -> set[str]:
-    """Return the actions the request's state allows, so the page offers nothing else."""
-    offered = {"refuse"} if dsr.is_open else set()
+    """Return the actions the request's state allows, so the page offers nothing else.
+
+    How it may close follows what was done: an erasure is answered as completed only once
+    its ledger says done (``data_request_closings``).
+    """
+    closings = data_request_closings(dsr)
+    offered = {"refuse"} if Status.REFUSED in closings else set()
     if dsr.status == Status.RECEIVED:
         offered |= {"send-code", "ask-document", "verify"}
     if dsr.status == Status.VERIFIED:
         offered.add("fulfil")
     if dsr.status in (Status.VERIFIED, Status.IN_PROGRESS):
-        offered.add("complete")
+        if Status.COMPLETED in closings:
+            offered.add("complete")
+        if Status.PARTLY_DONE in closings:
+            offered.add("partly")
     if dsr.status == Status.IN_PROGRESS and dsr.kind == Kind.RECTIFICATION:
         offered.add("rectify")
     if _can_extend(dsr):
@@ -274,6 +283,11 @@ def _complete(dsr: DataRequest, staff: Any, data: dict[str, Any]) -> str:
     return "The request is completed and the person has the answer."
 
 
+def _partly(dsr: DataRequest, staff: Any, data: dict[str, Any]) -> str:
+    data_request_close(request=dsr, actor=staff, answer=data["reason"], partly=True)
+    return "The request is closed as partly done; the person has the reason and what stays."
+
+
 def _refuse(dsr: DataRequest, staff: Any, data: dict[str, Any]) -> str:
     data_request_close(request=dsr, actor=staff, answer=data["reason"], refused=True)
     return "The request is refused and the person has the reason."
@@ -296,6 +310,7 @@ ACTIONS: dict[str, Action] = {
     "fulfil": Action(None, _fulfil),
     "rectify": Action(RectifyForm, _rectify),
     "complete": Action(AnswerForm, _complete),
+    "partly": Action(ReasonForm, _partly),
     "refuse": Action(ReasonForm, _refuse),
     "resume": Action(ResumeForm, _resume),
 }
