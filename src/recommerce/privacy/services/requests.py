@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import F
 from django.utils import dateformat, timezone
 
 from recommerce.platform.mail import send_templated
@@ -353,7 +354,7 @@ def data_request_close(
         raise RequestError("A refusal needs the reason the person will read.")
     if partly and not answer.strip():
         raise RequestError("Give the legal reason the person will read.")
-    if outcome.value not in data_request_closings(request):
+    if outcome.value not in data_request_closings(locked):
         raise RequestError(_NOT_ALLOWED[outcome.value])
     text = answer.strip()
     if request.kind == Kind.ERASURE:
@@ -416,7 +417,7 @@ def _erasure_summary(request: DataRequest) -> str:
     """Say which data stay and until when, from the request's erasure ledger."""
     record = (
         ErasureRecord.objects.filter(request_reference=request.reference)
-        .order_by("-erased_at", "-pk")
+        .order_by(F("erased_at").desc(nulls_last=True), "-pk")
         .first()
     )
     if record is None:
