@@ -2,7 +2,8 @@
 
 Hardening 4.5: the state transition is locked. Each click runs in its own thread with its
 own connection, released together by a barrier, as the staff console runs it (the step in
-a transaction). The figure: erasures or exports started twice = 0.
+a transaction). The figure: erasures or exports started twice = 0. Also here, on
+PostgreSQL, the row locks an erasure takes outside any request (Hardening 4.3).
 """
 
 from __future__ import annotations
@@ -95,3 +96,27 @@ def test_p_right_3_concurrent_carry_out_clicks_start_a_request_once(kind, monkey
             DataRequest.objects.get(pk=request.pk).events.filter(action="in progress").count() == 1
         )
     assert twice == 0
+
+
+def test_p_right_5_an_erasure_without_a_request_answers_the_open_ones_outside_a_transaction(
+    monkeypatch,
+):
+    """Hardening 4.3: the retention job's erasure (no request) still closes the others.
+
+    Run as the job runs, in autocommit: the rows it locks need a transaction of their own.
+
+    promise: RIGHT-5, RETAIN-1
+    """
+    assert connection.vendor == "postgresql"
+    for kind in registry.recipient_notifiers:
+        monkeypatch.setitem(registry.recipient_notifiers, kind, lambda recipient, refs: None)
+    correction = _verified(DataRequest.Kind.RECTIFICATION, 99)
+    user = correction.user
+
+    from recommerce.privacy.services.erasure import erasure_start
+
+    record = erasure_start(user=user)
+
+    correction.refresh_from_db()
+    assert record.status == ErasureRecord.Status.DONE
+    assert (correction.status, correction.closed_at is not None) == ("completed", True)

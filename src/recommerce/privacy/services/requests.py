@@ -390,6 +390,7 @@ _CLOSED_BY_ERASURE = {
 }
 
 
+@transaction.atomic
 def data_requests_close_related(*, record: ErasureRecord, actor: Any = None) -> int:
     """Answer the person's other open requests once their data is erased; return how many.
 
