@@ -148,10 +148,12 @@ def test_the_api_confirms_receipt_for_the_buyer_only(
 
     detail = signed_in(world.buyer).get(f"/api/v1/orders/{order.number}").json()
     assert (detail["can_confirm_received"], detail["delivery_due_on"]) == (True, "2026-04-01")
-    assert signed_in(world.other_buyer).post(url).status_code == 404
+    assert (
+        signed_in(world.other_buyer).post(url, content_type="application/json").status_code == 404
+    )
     assert Order.objects.get(pk=order.pk).status == Status.SHIPPED
 
-    answer = signed_in(world.buyer).post(url)
+    answer = signed_in(world.buyer).post(url, content_type="application/json")
 
     assert answer.status_code == 200, answer.content
     body = json.loads(answer.content)
@@ -160,7 +162,7 @@ def test_the_api_confirms_receipt_for_the_buyer_only(
         "buyer",
         False,
     )
-    again = signed_in(world.buyer).post(url)
+    again = signed_in(world.buyer).post(url, content_type="application/json")
     assert again.status_code == 400
     assert "only a shipped order" in again.content.decode()
 
