@@ -15,6 +15,7 @@ from recommerce.marketing.api import router as marketing_router
 from recommerce.offers.api import router as offers_router
 from recommerce.orders.api import router as orders_router
 from recommerce.platform.api import PlatformAPI
+from recommerce.platform.api_auth import ReauthenticationMissing
 from recommerce.privacy.api import router as privacy_router
 
 api = PlatformAPI(
@@ -23,7 +24,14 @@ api = PlatformAPI(
     description=(
         "Catalog, offers and search of the Recommerce marketplace; people's accounts, "
         "companies and seller files; sellers' offers with an API key; cart, checkout and "
-        "payment; orders and their fulfilment.\n\n"
+        "payment; orders and their fulfilment; cookie choices; and a person's privacy "
+        "rights, as on the web: a copy of their data (asked for, followed, downloaded "
+        "once), erasure of the account, restrictions and objections, who received their "
+        "data, and their requests with deadlines and steps. People sign in through "
+        "allauth's app API (/_allauth/app/v1/, X-Session-Token) or a browser session "
+        "(CSRF token on writes). Operations that hand data out or erase it answer 401 with "
+        "the re-authentication flows unless the person re-authenticated minutes ago "
+        "(POST /_allauth/app/v1/auth/reauthenticate).\n\n"
         "Requests with a body send `application/json` (UTF-8), a JSON object of at most "
         f"{settings.API_MAX_BODY_BYTES} bytes (`API_MAX_BODY_BYTES`): another content type answers "
         "415, a larger body 413. Text fields refuse control and invisible formatting "
@@ -67,6 +75,12 @@ def refused_by_a_rule(request: HttpRequest, exc: DjangoValidationError) -> HttpR
     else:
         detail = [{"loc": ["body"], "msg": message} for message in exc.messages]
     return api.create_response(request, {"detail": detail}, status=400)
+
+
+@api.exception_handler(ReauthenticationMissing)
+def reauthenticate_first(request: HttpRequest, exc: ReauthenticationMissing) -> HttpResponse:
+    """Answer 401 with the flows that re-authenticate, as allauth's own API does."""
+    return api.create_response(request, exc.answer(), status=401)
 
 
 @api.exception_handler(PermissionError)

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -44,8 +45,20 @@ from recommerce.checkout.services.cart import cart_for_user, cart_line_add
 from recommerce.checkout.services.checkout import checkout_start
 from recommerce.offers.services import offer_create
 from recommerce.payments.models import Payment
-from recommerce.privacy.models import AuditEvent
+from recommerce.privacy import purposes
+from recommerce.privacy.models import (
+    AuditEvent,
+    DataRequest,
+    DataRequestEvent,
+    ErasureRecord,
+    ExportArchive,
+    ProcessingLimit,
+)
+from recommerce.privacy.services.account import account_request_submit
+from recommerce.privacy.services.exports import export_build, export_request
+from recommerce.privacy.services.limits import processing_limit_set
 from tests import factories
+from tests.accounts.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +87,7 @@ class Entry:
     methods: tuple[str, ...]
     data: dict[str, Any] = field(default_factory=dict)
     refuses_with_400: bool = False  # accepting an invitation may answer "not yours" (400)
+    personal: bool = True  # False: the owner's answer shows only the object's state
 
 
 ADDRESSES = (("a_home", "a"), ("c1_address", "c1_admin"))
@@ -96,6 +110,11 @@ MATRIX: dict[str, Entry] = {
     "api-v1:address_update": Entry("address_id", ADDRESSES, ("PATCH",), {"line1": "1 Mallory St"}),
     "api-v1:address_delete": Entry("address_id", ADDRESSES, ("DELETE",)),
     "api-v1:company_join": Entry("token", (("invitation", "invitee"),), ("POST",), {}, True),
+    # Hardening 6 (PLAT-3): the app's privacy rights, each on the person's own objects.
+    "api-v1:export_detail": Entry("export_id", (("export", "a"),), ("GET",), personal=False),
+    "api-v1:export_download": Entry("export_id", (("export", "a"),), ("POST",)),
+    "api-v1:request_detail": Entry("reference", (("dsr", "a"),), ("GET",)),
+    "api-v1:limit_lift": Entry("purpose", (("a_limit", "a"),), ("DELETE",)),
     "checkout:checkout": Entry("reference", CHECKOUTS, ("GET", "POST"), {"action": "pay"}),
     "checkout:return": Entry("reference", CHECKOUTS, ("GET",)),
     "checkout:cancelled": Entry("reference", CHECKOUTS, ("GET",)),
@@ -175,7 +194,8 @@ PROVIDER_PAGES = {
 
 
 def _person(email: str, **extra: Any) -> User:
-    user = User.objects.create_user(email, None, **extra)  # no password: no hashing cost
+    # A password (hashed with MD5 in these tests) lets every client re-authenticate.
+    user = User.objects.create_user(email, PASSWORD, **extra)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -211,6 +231,10 @@ def _submitted_seller(owner: User, name: str, holder: str, iban: str) -> Seller:
 @pytest.fixture
 def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
     settings.MEDIA_ROOT = tmp_path
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    private = {"location": str(tmp_path / "private")}  # exports stay out of var/
+    backend = "django.core.files.storage.FileSystemStorage"
+    settings.STORAGES = {**settings.STORAGES, "private": {"BACKEND": backend, "OPTIONS": private}}
     for pattern, key, _ in _walk(get_resolver().url_patterns):
         if key == "media":  # its document_root was bound at import: point it here too
             monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
@@ -259,13 +283,19 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
     cart = cart_for_user(user=w.a)
     w.cart_line = cart_line_add(cart=cart, offer_id=offer.pk, quantity=1)
     w.checkout = checkout_start(user=w.a, cart=cart)
+    w.export = export_build(archive=export_request(user=w.a))
+    w.dsr = account_request_submit(
+        user=w.a, kind="rectification", details=f"My old address {A_STREET} is on invoice F-1."
+    )
+    processing_limit_set(user=w.a, purpose=purposes.MARKETING_EMAIL, kind="objection")
     w.finance = _staff("finance.staff@example.test", roles.FINANCE)
     w.cs = _staff("cs.staff@example.test", roles.CUSTOMER_SERVICE)
     w.ids = {
         "a_home": w.a_home.pk, "c1_address": w.c1_address.pk, "invitation": w.invitation,
         "seller_invitation": w.seller_invitation, "doc_token": w.doc.token, "key_id": w.key.pk,
         "a_id": w.a.pk, "s3_id": w.s3.pk, "doc_path": w.doc.file.name,
-        "checkout": w.checkout.reference, "cart_line": w.cart_line.pk,
+        "checkout": w.checkout.reference, "cart_line": w.cart_line.pk, "export": w.export.pk,
+        "dsr": w.dsr.reference, "a_limit": purposes.MARKETING_EMAIL.code,
     }  # fmt: skip
     w.canaries = [
         A_NAME, A_EMAIL, A_PHONE, A_STREET, C1_STREET, C1_NAME, C1_ADMIN_NAME, INVITEE_EMAIL,
@@ -281,9 +311,12 @@ def _user(w: SimpleNamespace, actor: str) -> User | None:
 
 
 def _client(user: User | None) -> Client:
+    """Sign ``user`` in and re-authenticate, the strongest attacker the pages allow."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        answer = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+        assert answer.status_code == 302, answer.content
     return client
 
 
@@ -298,8 +331,12 @@ def _snapshot(w: SimpleNamespace) -> dict[str, list[dict[str, Any]]]:
     rows["CartLine"] = list(CartLine.objects.order_by("pk").values())
     rows["Payment"] = list(Payment.objects.order_by("pk").values())
     rows["User"] = list(User.objects.order_by("pk").values(*[f.attname for f in User._meta.fields]))
+    for model in (DataRequest, DataRequestEvent, ExportArchive, ProcessingLimit, ErasureRecord):
+        rows[model.__name__] = list(model.objects.order_by("pk").values())
     documents = SellerDocument.objects.order_by("pk")
     rows["on disk"] = [{"file": d.file.storage.exists(d.file.name)} for d in documents]
+    exports = ExportArchive.objects.exclude(file_name="").order_by("pk")
+    rows["on disk"] += [{"export": storages["private"].exists(e.file_name)} for e in exports]
     return rows
 
 
@@ -443,7 +480,7 @@ def test_p_sec_2_owner_reaches_own_object(world, key, method):
         assert response.status_code in (200, 204, 302), (owner, url, response.status_code)
         if response.status_code == 302:
             assert not response["Location"].startswith(login), (owner, url)
-        if method == "GET" and response.status_code == 200:  # redirects render nothing
+        if method == "GET" and response.status_code == 200 and entry.personal:
             assert any(c in body for c in world.canaries), f"{url} shows {owner} nothing known"
 
 

@@ -1,31 +1,22 @@
 """How API callers prove who they are.
 
 - People (the mobile app, the web site): the session token allauth's app API hands out at
-  sign-in (``X-Session-Token``), or the browser's session cookie with its CSRF token.
+  sign-in (``X-Session-Token``), or the browser's session cookie with its CSRF token
+  (``recommerce.platform.api_auth``, shared with the apps below accounts).
 - Sellers' systems: an API key in ``Authorization: Bearer rk_…``, with scopes.
 """
 
 from __future__ import annotations
 
-from allauth.headless.contrib.ninja.security import XSessionTokenAuth
 from django.http import HttpRequest
 from ninja.errors import HttpError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import HttpBearer
 
 from recommerce.accounts.models import SellerApiKey
 from recommerce.accounts.services.api_keys import seller_api_key_authenticate
+from recommerce.platform.api_auth import PERSON, UserSessionToken
 
-
-class UserSessionToken(XSessionTokenAuth):  # type: ignore[misc]  # allauth ships no types
-    """The session token of allauth's app API, in the ``X-Session-Token`` header.
-
-    allauth's own security class for django-ninja does the look-up (its public interface,
-    stable across releases); this subclass only describes the header in the OpenAPI
-    document, so clients generated from it send the token.
-    """
-
-    openapi_in = "header"
-    openapi_name = "X-Session-Token"
+__all__ = ["PERSON", "SellerKey", "UserSessionToken"]
 
 
 class SellerKey(HttpBearer):
@@ -42,6 +33,3 @@ class SellerKey(HttpBearer):
         if self.scope not in key.scopes:
             raise HttpError(403, f"This key lacks the “{self.scope}” scope.")
         return key
-
-
-PERSON = [UserSessionToken(), SessionAuth()]

@@ -92,6 +92,15 @@ def data_request_list(*, user: Any) -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(user=user).order_by("-received_at", "-id")
 
 
+def data_request_of(*, user: Any, reference: str) -> DataRequest | None:
+    """Return one of ``user``'s own requests with its steps, or None (someone else's too)."""
+    return (
+        DataRequest.objects.filter(user=user, reference=reference)
+        .prefetch_related("events")
+        .first()
+    )
+
+
 def data_request_open(*, user: Any, kind: str) -> DataRequest | None:
     return DataRequest.objects.filter(user=user, kind=kind, status__in=DataRequest.OPEN).first()
 
@@ -133,6 +142,11 @@ def data_request_queue(
 
 def export_archive_list(*, user: Any) -> QuerySet[ExportArchive]:
     return ExportArchive.objects.filter(user=user)
+
+
+def export_archive_get(*, user: Any, archive_id: int) -> ExportArchive | None:
+    """Return one of ``user``'s own exports, or None (someone else's too)."""
+    return ExportArchive.objects.filter(user=user, pk=archive_id).first()
 
 
 def export_pending(*, user: Any) -> bool:

@@ -25,6 +25,14 @@ class ExportUnavailable(Exception):
     """The link is wrong, expired or already used."""
 
 
+class ExportNotFound(ExportUnavailable):
+    """The person has no export with this number."""
+
+
+class ExportNotReady(ExportUnavailable):
+    """The export is still being prepared."""
+
+
 def _storage() -> Any:
     return storages["private"]
 
@@ -89,6 +97,22 @@ def export_take(*, token: str) -> tuple[ExportArchive, bytes]:
     name = archive.file_name
     transaction.on_commit(lambda: _storage().delete(name))
     return archive, content
+
+
+@transaction.atomic
+def export_take_own(*, user: Any, archive_id: int) -> tuple[ExportArchive, bytes]:
+    """Return one of ``user``'s own exports and its bytes, once (the app's download).
+
+    A signed-in, re-authenticated session stands in for the emailed link; from there the
+    link's rules apply (once, before it expires, then the file is deleted). Raises
+    ``ExportNotFound`` for an export that is not the person's.
+    """
+    archive = ExportArchive.objects.filter(user=user, pk=archive_id).first()
+    if archive is None:
+        raise ExportNotFound("You have no export with this number.")
+    if archive.status == ExportArchive.Status.PENDING:
+        raise ExportNotReady("Your data is still being prepared; try again in a moment.")
+    return export_take(token=export_link_token(archive))
 
 
 def exports_expire(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:

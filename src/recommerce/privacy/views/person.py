@@ -25,12 +25,16 @@ from django.views.decorators.http import require_POST
 
 from recommerce.privacy import selectors
 from recommerce.privacy.forms import ConfirmErasureForm, LimitForm, RectificationForm
-from recommerce.privacy.models import DataRequest, ErasureRecord
+from recommerce.privacy.models import DataRequest
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.selectors import disclosure_list, processing_limit_list
+from recommerce.privacy.services.account import (
+    ErasureAlreadyAsked,
+    account_erasure_request,
+    account_request_submit,
+)
 from recommerce.privacy.services.erasure import erasure_blocker_list
 from recommerce.privacy.services.exports import export_request
-from recommerce.privacy.services.handling import data_request_fulfil
 from recommerce.privacy.services.limits import (
     LimitRefused,
     processing_limit_lift,
@@ -48,7 +52,7 @@ from recommerce.privacy.services.personal_consent import (
     personal_consent_latest,
     personal_consent_record,
 )
-from recommerce.privacy.services.requests import RequestError, data_request_submit
+from recommerce.privacy.services.requests import RequestError
 
 View = Callable[..., HttpResponse]
 Kind = DataRequest.Kind
@@ -92,26 +96,6 @@ def _purpose_label(code: str) -> str:
 
 def _sentence(reasons: list[str]) -> str:
     return "; ".join(reason.rstrip(". ") for reason in reasons) + "."
-
-
-def _jurisdiction(user: Any) -> str:
-    """Return the law a request from the account is answered under (CCPA in the US)."""
-    if str(getattr(user, "country", "") or "") == "US":
-        return DataRequest.Jurisdiction.CCPA.value
-    return DataRequest.Jurisdiction.GDPR.value
-
-
-def _submit(user: Any, *, kind: str, details: str = "") -> DataRequest:
-    return data_request_submit(
-        kind=kind,
-        channel=DataRequest.Channel.ACCOUNT,
-        jurisdiction=_jurisdiction(user),
-        full_name=user.full_name or user.email,
-        email=user.email,
-        user=user,
-        details=details,
-        actor=user,
-    )
 
 
 def _mine(section: str = "") -> HttpResponse:
@@ -203,28 +187,23 @@ def mine_erase(request: AuthedRequest) -> HttpResponse:
     form = ConfirmErasureForm(request.POST, auto_id="erase-%s")
     if not form.is_valid():
         return _page(request, erase_form=form, status=400)
-    open_request = selectors.data_request_open(user=user, kind=Kind.ERASURE)
-    if open_request is not None:
-        messages.info(
-            request,
-            f"Your request to erase your account ({open_request.reference}) is already open.",
-        )
-        return _mine("erase")
     try:
-        data_request = _submit(user, kind=Kind.ERASURE)
-        data_request_fulfil(request=data_request, actor=user)
+        outcome = account_erasure_request(user=user)
+    except ErasureAlreadyAsked as already:
+        messages.info(request, str(already))
+        return _mine("erase")
     except RequestError as error:
         form.add_error(None, str(error))
         return _page(request, erase_form=form, status=400)
-    record = selectors.erasure_record_list(reference=data_request.reference).first()
-    if record is not None and record.erased_at is not None:
+    data_request = outcome.request
+    if outcome.state == "erased":
         logout(request)
         return redirect(f"{reverse('privacy:erased')}?ref={data_request.reference}")
-    if record is not None and record.status == ErasureRecord.Status.POSTPONED:
+    if outcome.state == "postponed":
         messages.info(
             request,
             "Your account will be erased as soon as this is settled: "
-            f"{_sentence(record.blockers)} Your request {data_request.reference} stays open "
+            f"{_sentence(outcome.blockers)} Your request {data_request.reference} stays open "
             "until then.",
         )
     else:
@@ -282,8 +261,8 @@ def mine_rectify(request: AuthedRequest) -> HttpResponse:
     form = RectificationForm(request.POST, auto_id="rectify-%s")
     if form.is_valid():
         try:
-            data_request = _submit(
-                request.user, kind=Kind.RECTIFICATION, details=form.cleaned_data["details"]
+            data_request = account_request_submit(
+                user=request.user, kind=Kind.RECTIFICATION, details=form.cleaned_data["details"]
             )
         except RequestError as error:
             form.add_error(None, str(error))
