@@ -28,11 +28,18 @@ from recommerce.privacy.models import (
     Disclosure,
     ErasureRecord,
     ExportArchive,
+    PersonalConsent,
     ProcessingLimit,
 )
 from recommerce.privacy.registry import registry
 from recommerce.privacy.selectors import processing_allowed
 from recommerce.privacy.services import disclosure_record
+from recommerce.privacy.services.personal_consent import (
+    BIOMETRIC_CHECK,
+    BIOMETRIC_TEXT_VERSION,
+    DOCUMENT_CHECK,
+    recording_allowed,
+)
 from tests.accounts.conftest import PASSWORD
 from tests.checkout.conftest import make_buyer
 
@@ -172,6 +179,7 @@ def test_p_plat_3_every_privacy_operation_refuses_anonymous_callers():
         ("GET", "exports"), ("POST", "exports"), ("GET", "exports/1"),
         ("POST", "exports/1/download"), ("GET", "erasure"), ("POST", "erasure"),
         ("GET", "limits"), ("POST", "limits"), ("DELETE", "limits/marketing.email"),
+        ("GET", "consents"), ("PUT", "consents/recording"), ("PUT", "consents/biometric"),
         ("GET", "disclosures"), ("GET", "requests"), ("GET", "requests/DSR-25ABCDEF"),
         ("POST", "rectifications"),
     ]  # fmt: skip
@@ -187,18 +195,22 @@ def test_p_plat_3_openapi_documents_every_answer_of_the_privacy_operations():
     expected = {
         ("get", "/exports"): {"200", "401", "403"},
         ("post", "/exports"): {"202", "401", "403", "409"},
-        ("get", "/exports/{export_id}"): {"200", "401", "403", "404"},
-        ("post", "/exports/{export_id}/download"): {"200", "401", "403", "404", "409", "410"},
+        ("get", "/exports/{export_id}"): {"200", "401", "403", "404", "422"},
+        ("post", "/exports/{export_id}/download"): {"200", "401", "403", "404", "409", "410",
+                                                     "422"},
         ("get", "/erasure"): {"200", "401", "403"},
         ("post", "/erasure"): {"200", "202", "400", "401", "403", "409", "422"},
         ("get", "/limits"): {"200", "401", "403"},
         ("post", "/limits"): {"200", "201", "400", "401", "403", "422"},
         ("delete", "/limits/{purpose}"): {"204", "401", "403", "404"},
+        ("get", "/consents"): {"200", "401", "403"},
+        ("put", "/consents/recording"): {"200", "400", "401", "403", "422"},
+        ("put", "/consents/biometric"): {"200", "400", "401", "403", "422"},
         ("get", "/disclosures"): {"200", "401", "403"},
         ("get", "/requests"): {"200", "401", "403"},
         ("get", "/requests/{reference}"): {"200", "401", "403", "404"},
         ("post", "/rectifications"): {"201", "400", "401", "403", "422"},
-    }
+    }  # fmt: skip
     found = {
         (method, path.removeprefix(API)): set(operation["responses"])
         for path, item in paths.items()
@@ -343,6 +355,7 @@ def test_p_right_3_erasure_needs_the_confirmation():
 
     unconfirmed = app.call("POST", f"{API}/erasure", {"confirm": False})
     missing = app.call("POST", f"{API}/erasure", {})
+    loose = app.call("POST", f"{API}/erasure", {"confirm": 1})  # only JSON true confirms
 
     assert unconfirmed.status_code == 400
     assert unconfirmed.json()["detail"] == [
@@ -351,7 +364,7 @@ def test_p_right_3_erasure_needs_the_confirmation():
             "msg": "Tick the box to confirm that you want your account erased.",
         }
     ]
-    assert missing.status_code == 422
+    assert (missing.status_code, loose.status_code) == (422, 422)
     _untouched(user)
     assert ErasureRecord.objects.count() == 0
 
@@ -475,6 +488,61 @@ def test_p_consent_7_a_legal_obligation_or_an_unknown_use_cannot_be_limited():
     assert "rests on legal obligation" in legal.json()["detail"][0]["msg"]
     assert (unknown.status_code, bad_kind.status_code) == (422, 422)
     assert ProcessingLimit.objects.count() == 0
+
+
+# --- Call recording and biometric consent (CONSENT-5, CONSENT-6) -------------------------------
+
+
+def test_p_consent_6_app_objects_to_call_recording_then_allows_it():
+    """Hardening 6: the objection is recorded as given through the API, and lifted."""
+    user = make_buyer()
+    app = App(user)
+    assert app.call("GET", f"{API}/consents").json()["recording_objected"] is False
+
+    objected = app.call("PUT", f"{API}/consents/recording", {"objected": True})
+
+    assert objected.status_code == 200
+    assert objected.json()["recording_objected"] is True
+    assert objected.json()["recording_objected_since"] is not None
+    assert recording_allowed(user=user) is False
+    row = PersonalConsent.objects.get(user=user)
+    assert (row.kind, row.given, row.method, row.recorded_by) == (
+        "recording_objection",
+        True,
+        "api",
+        None,
+    )
+
+    allowed = app.call("PUT", f"{API}/consents/recording", {"objected": False})
+
+    assert allowed.json()["recording_objected"] is False
+    assert recording_allowed(user=user) is True
+
+
+def test_p_consent_5_biometric_consent_only_to_the_current_text_and_never_the_only_way():
+    """Hardening 6: another text version is refused (400); a document check always stays."""
+    user = make_buyer()
+    app = App(user)
+
+    stale = app.call("PUT", f"{API}/consents/biometric", {"given": True, "text_version": "2020"})
+
+    assert stale.status_code == 400
+    assert stale.json()["detail"][0]["loc"] == ["body", "text_version"]
+    assert PersonalConsent.objects.count() == 0
+    current = app.call("GET", f"{API}/consents").json()
+    assert current["identity_check_methods"] == [DOCUMENT_CHECK]
+    assert current["biometric_text_version"] == BIOMETRIC_TEXT_VERSION
+
+    given = app.call(
+        "PUT", f"{API}/consents/biometric", {"given": True, "text_version": BIOMETRIC_TEXT_VERSION}
+    )
+
+    assert given.status_code == 200
+    assert given.json()["biometric_given"] is True
+    assert given.json()["identity_check_methods"] == [DOCUMENT_CHECK, BIOMETRIC_CHECK]
+    withdrawn = app.call("PUT", f"{API}/consents/biometric", {"given": False})
+    assert withdrawn.json()["biometric_given"] is False
+    assert withdrawn.json()["identity_check_methods"] == [DOCUMENT_CHECK]
 
 
 # --- Who received my data (SHARE-5) -----------------------------------------------------------

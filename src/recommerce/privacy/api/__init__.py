@@ -4,6 +4,8 @@
 - ``exports``: request a copy of my data, follow it, download it once (RIGHT-1).
 - ``erasure``: what stands in the way of erasing my account, and erase it (RIGHT-3).
 - ``limits``: restrict or object to a use of my data, or allow it again (CONSENT-7).
+- ``personal``: object to call and chat recording (CONSENT-6); give or withdraw the
+  consent to facial biometric checks (CONSENT-5).
 - ``disclosures``: who received my data (SHARE-5).
 - ``data_requests``: my requests with their deadlines and steps, and corrections I ask
   for (RIGHT-2, RIGHT-5).
@@ -17,10 +19,18 @@ services' and selectors' the web pages use.
 
 from ninja import Router
 
-from recommerce.privacy.api import consent, data_requests, disclosures, erasure, exports, limits
+from recommerce.privacy.api import (
+    consent,
+    data_requests,
+    disclosures,
+    erasure,
+    exports,
+    limits,
+    personal,
+)
 
 router = Router()
-for part in (consent, exports, erasure, limits, disclosures, data_requests):
+for part in (consent, exports, erasure, limits, personal, disclosures, data_requests):
     router.add_router("", part.router)
 
 __all__ = ["router"]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
+from pydantic import StrictBool
 
 from recommerce.platform.api import DENIED
 from recommerce.platform.api_auth import (
@@ -53,7 +54,7 @@ class ErasureCheckOut(Schema):
 
 
 class ErasureIn(Schema):
-    confirm: bool = Field(
+    confirm: StrictBool = Field(
         description="true: I understand that my account and my data will be erased, and "
         "that this cannot be undone."
     )

@@ -16,7 +16,7 @@ from django.urls import reverse
 from ninja import Schema, Status
 from ninja.errors import HttpError
 
-from recommerce.platform.api import DENIED, NOT_FOUND, Problem
+from recommerce.platform.api import DENIED, NOT_FOUND, InvalidInput, Problem
 from recommerce.platform.api_auth import REAUTHENTICATED, reauthentication_require
 from recommerce.privacy import selectors
 from recommerce.privacy.api.common import CONFLICT, one_of, person, person_router
@@ -98,7 +98,7 @@ def export_create(request: HttpRequest) -> Status[dict[str, Any]]:
 
 @router.get(
     "/me/privacy/exports/{export_id}",
-    response={200: ExportOut, **NOT_FOUND, **DENIED},
+    response={200: ExportOut, **NOT_FOUND, **DENIED, 422: InvalidInput},
     summary="One of my data exports",
 )
 def export_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
@@ -116,6 +116,7 @@ def export_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
         **REAUTHENTICATED,
         **CONFLICT,
         410: Problem,
+        422: InvalidInput,
     },
     openapi_extra={"responses": {200: ZIP_ANSWER}},
     summary="Download my data, once",
@@ -124,7 +125,7 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     """Hand the export out once, then delete it (RIGHT-1).
 
     409 while it is being prepared; 410 once downloaded, expired or failed (ask for a new
-    one).
+    one); 422 for a number that is not one.
     """
     reauthentication_require(request)
     try:
