@@ -106,6 +106,7 @@ def test_p_plat_3_app_needs_a_reauthentication_through_allauths_app_api():
     The 401 names allauth's flows and the app's re-authentication endpoint; the check reads
     the token's own session, where allauth's app API records the re-authentication.
     """
+    # promise: RIGHT-4 (identity is verified before anything is disclosed)
     user = make_buyer()
     app = App(user)
 
@@ -336,6 +337,7 @@ def _untouched(user: User) -> None:
 
 def test_p_right_3_erasure_without_a_reauthentication_erases_nothing():
     """Hardening 6: 401, no request, no erasure, and the app stays signed in."""
+    # promise: RIGHT-4 (identity is verified before anything is erased)
     user = make_buyer("camille@example.com")
     app = App(user)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from recommerce.platform.mail import send_templated
 from recommerce.privacy.models import DataRequest, ExportArchive
 from recommerce.privacy.rights.export import export_archive_bytes
+from recommerce.privacy.selectors import export_archive_get
 
 SIGNING_SALT = "privacy.export"
 
@@ -107,7 +108,7 @@ def export_take_own(*, user: Any, archive_id: int) -> tuple[ExportArchive, bytes
     link's rules apply (once, before it expires, then the file is deleted). Raises
     ``ExportNotFound`` for an export that is not the person's.
     """
-    archive = ExportArchive.objects.filter(user=user, pk=archive_id).first()
+    archive = export_archive_get(user=user, archive_id=archive_id)
     if archive is None:
         raise ExportNotFound("You have no export with this number.")
     if archive.status == ExportArchive.Status.PENDING:
