@@ -323,6 +323,18 @@ def test_p_right_1_anothers_export_is_out_of_reach(django_capture_on_commit_call
     assert storages["private"].exists(archive.file_name)
 
 
+def test_p_right_1_an_export_number_out_of_range_is_invalid_input():
+    """Hardening 6: a number past the database's range is 422, never a server error."""
+    app = reauthenticated_app(make_buyer())
+
+    seen = app.call("GET", f"{API}/exports/{2**64}")
+    taken = app.call("POST", f"{API}/exports/{2**64}/download")
+    zero = app.call("GET", f"{API}/exports/0")
+
+    assert (seen.status_code, taken.status_code, zero.status_code) == (422, 422, 422)
+    assert seen.json()["detail"][0]["loc"] == ["path", "export_id"]
+
+
 # --- Delete my account (RIGHT-3) -------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from ninja.errors import HttpError
 from recommerce.platform.api import DENIED, NOT_FOUND, InvalidInput, Problem
 from recommerce.platform.api_auth import REAUTHENTICATED, reauthentication_require
 from recommerce.privacy import selectors
-from recommerce.privacy.api.common import CONFLICT, one_of, person, person_router
+from recommerce.privacy.api.common import CONFLICT, RowId, one_of, person, person_router
 from recommerce.privacy.models import ExportArchive
 from recommerce.privacy.services.exports import (
     ExportNotFound,
@@ -101,7 +101,7 @@ def export_create(request: HttpRequest) -> Status[dict[str, Any]]:
     response={200: ExportOut, **NOT_FOUND, **DENIED, 422: InvalidInput},
     summary="One of my data exports",
 )
-def export_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
+def export_detail(request: HttpRequest, export_id: RowId) -> dict[str, Any]:
     archive = selectors.export_archive_get(user=person(request), archive_id=export_id)
     if archive is None:
         raise HttpError(404, "You have no export with this number.")
@@ -121,7 +121,7 @@ def export_detail(request: HttpRequest, export_id: int) -> dict[str, Any]:
     openapi_extra={"responses": {200: ZIP_ANSWER}},
     summary="Download my data, once",
 )
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_download(request: HttpRequest, export_id: RowId) -> HttpResponse:
     """Hand the export out once, then delete it (RIGHT-1).
 
     409 while it is being prepared; 410 once downloaded, expired or failed (ask for a new
