@@ -12,6 +12,7 @@ from recommerce.privacy.models import (
     ErasureRecord,
 )
 from recommerce.privacy.registry import registry
+from recommerce.privacy.rights import erase
 from tests.checkout.conftest import make_buyer
 from tests.privacy.api.conftest import API, App, reauthenticated_app
 
@@ -123,3 +124,28 @@ def test_p_right_3_blocked_erasure_lists_its_blockers_and_erases_nothing(
     assert app.call("GET", f"{API}/erasure").json()["open_request"]["reference"] == (
         request.reference
     )
+
+
+def test_p_right_3_an_erasure_that_fails_part_way_is_reported_failed_not_done(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Hardening 6: 202 ``failed``: nothing erased, the request open, the session kept."""
+
+    def crash(holding: Any, **kwargs: Any) -> tuple[str, int]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(erase, "holding_erase", crash)
+    user = make_buyer("camille@example.com")
+    app = reauthenticated_app(user)
+
+    response = app.call("POST", f"{API}/erasure", {"confirm": True})
+
+    request = DataRequest.objects.get(kind="erasure")
+    assert response.status_code == 202
+    assert response.json()["state"] == "failed"
+    assert response.json()["reference"] == request.reference
+    _untouched(user)
+    assert request.is_open
+    record = ErasureRecord.objects.get(request_reference=request.reference)
+    assert (record.status, record.error) == ("failed", "Data not erased: disk full")
+    assert app.call("GET", "/api/v1/me").status_code == 200
