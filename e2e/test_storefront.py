@@ -134,6 +134,35 @@ def test_filters_sort_and_pages_update_in_place(browse, shop):
     visit.assert_first_party_only()
 
 
+def test_price_sort_under_a_grade_filter_follows_the_card_prices(browse, shop):
+    """Hardening 5.3: with Excellent ticked, "Price: low to high" orders the cards' prices.
+
+    A cheap Fair offer gives the 256 GB iPhone the lowest price of any grade: a card that
+    showed that price while the list sorted by the Excellent price was out of order.
+    """
+    from tests import factories as f
+
+    f.offer(shop.variants["ip13_256"], seller_=shop.sellers["quick"], grade="fair",
+            price_minor=30_000)  # fmt: skip
+    for name, size in (("desktop", {}), ("mobile", {"width": 390, "height": 844, "mobile": True})):
+        visit = browse(**size)
+        page = visit.page
+        page.goto(visit.url("/c/smartphones/"))
+        if name == "mobile":
+            page.locator(".filters-summary").click()
+        page.get_by_role("checkbox", name=re.compile("^Excellent")).check()
+        expect(page).to_have_url(re.compile(r"grade=excellent"))
+        page.get_by_label("Sort by").select_option("price_asc")
+        expect(page).to_have_url(re.compile(r"sort=price_asc"))
+        prices = page.locator(".product-card .price")
+        expect(prices).to_have_text(["€369.00", "€529.00", "€599.00"])
+        expect(page.locator(".product-card .card-price-from").first).to_have_text("Excellent from")
+        page.get_by_label("Sort by").select_option("price_desc")
+        expect(prices).to_have_text(["€599.00", "€529.00", "€369.00"])
+        visit.screenshot(f"{name}-category-excellent-by-price")
+        visit.assert_first_party_only()
+
+
 def test_browsing_works_without_javascript(browse, shop):
     visit = browse(javascript=False)
     page = visit.page

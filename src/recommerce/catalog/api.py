@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from recommerce.catalog import selectors
 from recommerce.catalog.models import Listing
@@ -44,6 +44,10 @@ class ProductSummary(Schema):
     release_year: int
     currency: str
     price_from: int | None
+    price: int | None = Field(
+        description="The lowest price among the grades asked for (price_from when no grade "
+        "is), in minor units: the price sort=price_asc and price_desc order by."
+    )
     prices: GradePrices
     offer_count: int
 
@@ -100,6 +104,7 @@ def product_summary(listing: Listing, currency: str) -> dict[str, object]:
         "release_year": listing.release_year,
         "currency": currency,
         "price_from": listing.price_from,
+        "price": listing.shown_price,
         "prices": listing.grade_prices(),
         "offer_count": listing.offer_count,
     }

@@ -209,6 +209,23 @@ class Listing(models.Model):
     def grade_prices(self) -> dict[str, int | None]:
         return {grade: getattr(self, f"price_{grade}") for grade in GRADES}
 
+    # Set by the search on the listings it returns: the grades a shopper filtered on, and
+    # the lowest price among them, which is also the price the results are sorted by.
+    shown_grades: tuple[str, ...] = ()
+    shown_price_minor: int | None = None
+
+    @property
+    def shown_price(self) -> int | None:
+        """Return the price a card shows: the filtered grades' lowest, else ``price_from``."""
+        if self.shown_grades and self.shown_price_minor is not None:
+            return self.shown_price_minor
+        return self.price_from
+
+    @property
+    def shown_grades_label(self) -> str:
+        """Return the filtered grades as a card names them ("Excellent or Good"), or ""."""
+        return " or ".join(grade.capitalize() for grade in self.shown_grades)
+
 
 class SearchTerm(models.Model):
     """A word that occurs in listings, used to correct typos in queries."""

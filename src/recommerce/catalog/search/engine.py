@@ -309,11 +309,14 @@ def search(query: SearchQuery) -> SearchResult:
         order, order_params = plan.order_by()
         offset = (query.page - 1) * query.per_page
         columns = ", ".join(f"l.{f.column}" for f in Listing._meta.concrete_fields)
+        # The price sorted and filtered on is the price each card shows (Listing.shown_price).
         sql = (
-            f"SELECT {columns} FROM {plan.from_()} WHERE {where} ORDER BY {order} "
-            "LIMIT %s OFFSET %s"
+            f"SELECT {columns}, {plan.price_expr} AS shown_price_minor FROM {plan.from_()} "
+            f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s"
         )
         items = list(Listing.objects.raw(sql, [*params, *order_params, query.per_page, offset]))
+        for item in items:
+            item.shown_grades = query.grades
         cache.set(page_key, items, settings.CATALOG_FACET_CACHE_SECONDS)
     return SearchResult(
         query=query,

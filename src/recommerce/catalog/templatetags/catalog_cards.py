@@ -26,7 +26,7 @@ register = template.Library()
 CARD_TEMPLATE = "catalog/_listing_card.html"
 CARD_FIELDS = (
     "variant_id", "model_slug", "title", "subtitle", "image", "price_premium",
-    "price_excellent", "price_good", "price_fair", "price_from",
+    "price_excellent", "price_good", "price_fair", "price_from", "shown_grades", "shown_price",
 )  # fmt: skip
 CARD_SECONDS = 24 * 3600
 
