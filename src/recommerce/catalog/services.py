@@ -109,6 +109,16 @@ def listings_rebuild(*, variant_ids: Iterable[int] | None = None, batch_size: in
     return len(to_create) + len(to_update)
 
 
+def listing_market_lock(*, variant_id: int) -> None:
+    """Hold the variant's listing row until the transaction ends.
+
+    Refreshes of one variant's market then run one after another, and each reads the
+    offers only once the previous one has committed: without it, a refresh that read the
+    offers before another sold out its best offer could write that offer back as the best.
+    """
+    list(Listing.objects.select_for_update().filter(variant_id=variant_id).values_list("pk"))
+
+
 def listing_market_update(
     *, variant_id: int, prices_by_grade: Mapping[str, int | None], offer_count: int
 ) -> None:

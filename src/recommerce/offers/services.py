@@ -35,8 +35,14 @@ def market_summary(candidates: Iterable[Candidate]) -> tuple[dict[str, int | Non
     return prices, sum(c.other_count + 1 for c in choices.values())
 
 
+@transaction.atomic
 def variant_market_refresh(*, variant_id: int) -> None:
-    """Recompute the best price per grade of one variant and store it on its listing."""
+    """Recompute the best price per grade of one variant and store it on its listing.
+
+    Called after every change to one of its offers, whatever made it (a sale, a checkout's
+    reservation, a seller's edit, the API): an offer without stock never stays the best.
+    """
+    catalog_services.listing_market_lock(variant_id=variant_id)
     offers = Offer.objects.filter(variant_id=variant_id).select_related("seller")
     prices, count = market_summary(candidate_from_offer(o) for o in offers)
     catalog_services.listing_market_update(

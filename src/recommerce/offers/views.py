@@ -53,8 +53,8 @@ class ProductPage:
         ]
 
 
-# A page reflects every offer change at once where the cache is shared (listings_version);
-# a per-process cache keeps it at most this long.
+# A page reflects every offer change at once, in every process (listings_version); this is
+# only how long an unchanged page stays.
 PRODUCT_PAGE_SECONDS = 300
 
 

@@ -15,6 +15,7 @@ from recommerce.catalog.search.backends import current_backend
 from recommerce.catalog.search.query import SearchQuery, SearchQueryError
 from recommerce.catalog.search.terms import Term, query_terms
 from recommerce.platform.money import format_money
+from recommerce.platform.versions import version_bump, version_get
 
 # Price facet buckets, in minor units: [low, high)
 PRICE_BUCKETS: tuple[tuple[int, int | None], ...] = (
@@ -25,7 +26,7 @@ PRICE_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (700_00, None),
 )
 GRADE_LABELS = {g: g.capitalize() for g in GRADES}
-_VERSION_KEY = "catalog:listing-version"
+_VERSION_NAME = "catalog-listings"
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,16 @@ class SearchResult:
 
 
 def listings_changed() -> None:
-    """Invalidate cached facet counts after listings change."""
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
+    """Retire every cached piece built on listings: results, facets, product pages.
+
+    Seen by every process at once, and again at commit (``platform.versions``).
+    """
+    version_bump(_VERSION_NAME)
 
 
 def listings_version() -> int:
     """Return a number that changes whenever listings change (for cache keys)."""
-    return int(cache.get_or_set(_VERSION_KEY, 1, timeout=None) or 1)
+    return version_get(_VERSION_NAME)
 
 
 Clause = tuple[str, list[Any]]
