@@ -350,9 +350,9 @@ def test_page_lists_who_received_my_data():
     html = page.content.decode()
     assert page.status_code == 200
     assert "Colis Express" in html
-    assert "<td>delivery address, full name</td>" in html
+    assert "<dd>Delivery address, Full name</dd>" in html
     assert purposes.SERVICE_ORDERS.description in html
-    assert "<td>R-1001</td>" in html
+    assert "<dd>R-1001</dd>" in html
     assert "R-2002" not in html
     assert "Someone Else" not in html
 

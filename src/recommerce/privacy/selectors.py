@@ -22,6 +22,7 @@ from recommerce.privacy.models import (
     RetentionRun,
     StaffAccess,
 )
+from recommerce.privacy.notice.labels import CATEGORIES, FIELDS
 from recommerce.privacy.purposes import Purpose
 from recommerce.privacy.registry import registry
 
@@ -43,6 +44,31 @@ def disclosure_list(*, subject: Any = None, reference: str = "") -> QuerySet[Dis
     if reference:
         found = found.filter(reference=reference)
     return found
+
+
+def disclosed_field_labels(names: Iterable[str], *, language: str = "en") -> list[str]:
+    """Return what the disclosed fields ``names`` are, in words, each label once.
+
+    From the labels of the notice (``notice.labels.FIELDS``, English and French); a field
+    missing there reads as the label of its registry category when the registry gives it
+    one, and as its name in words at worst, never as a raw column name.
+    """
+    order = {name: position for position, name in enumerate(FIELDS)}
+    labels: list[str] = []
+    # The log keeps names sorted; FIELDS lists them as an address is read.
+    for name in sorted(names, key=lambda n: order.get(n, len(order))):
+        if name in FIELDS:
+            label = FIELDS[name].get(language)
+        else:
+            categories = {f.category for f in registry if f.field_name == name}
+            known = [CATEGORIES[c] for c in categories if c in CATEGORIES]
+            if len(known) == 1:
+                label = known[0].get(language)
+            else:
+                label = name.replace("_minor", "").replace("_", " ").capitalize()
+        if label not in labels:
+            labels.append(label)
+    return labels
 
 
 def processing_allowed(*, user: Any, purpose: Purpose) -> bool:

@@ -318,3 +318,31 @@ STARTS_FR: dict[str, str] = {
         "la désinscription (inscriptions jamais confirmées\u00a0: 30 jours)"
     ),
 }
+
+# Fields other companies receive, as a person reads them in "Who received my data": the
+# names the disclosure log keeps are those of the data sent (``delivery_line1``). A name
+# not listed here reads as its registry category's label when it has only one.
+FIELDS: dict[str, Label] = {
+    "email": Label("Email address", "Adresse e-mail"),
+    "buyer_email": Label("Email address", "Adresse e-mail"),
+    "email_sha256": Label(
+        "Email address, as an irreversible fingerprint (hash)",
+        "Adresse e-mail, sous forme d'empreinte irréversible (hachage)",
+    ),
+    "country": Label("Country", "Pays"),
+    "amount_minor": Label("Amount paid", "Montant payé"),
+    "unit_price_minor": Label("Price of the device", "Prix de l'appareil"),
+    "title": Label("Device bought", "Appareil acheté"),
+    "billing_name": Label("Name on the invoice", "Nom de facturation"),
+    "buyer_title": Label("Title (Ms, Mr)", "Civilité"),
+    "buyer_vat_number": Label("VAT number", "Numéro de TVA"),
+    "delivery_name": Label("Name for the delivery", "Nom du destinataire"),
+    "delivery_company": Label("Company for the delivery", "Société du destinataire"),
+    "delivery_line1": Label("Delivery address", "Adresse de livraison"),
+    "delivery_line2": Label("Delivery address", "Adresse de livraison"),
+    "delivery_postal_code": Label("Delivery address", "Adresse de livraison"),
+    "delivery_city": Label("Delivery address", "Adresse de livraison"),
+    "delivery_region": Label("Delivery address", "Adresse de livraison"),
+    "delivery_country": Label("Delivery address", "Adresse de livraison"),
+    "delivery_phone": Label("Phone for the delivery", "Téléphone du destinataire"),
+}

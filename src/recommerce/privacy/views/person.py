@@ -26,7 +26,8 @@ from django.views.decorators.http import require_POST
 from recommerce.privacy import selectors
 from recommerce.privacy.forms import ConfirmErasureForm, LimitForm, RectificationForm
 from recommerce.privacy.models import DataRequest
-from recommerce.privacy.purposes import BY_CODE
+from recommerce.privacy.notice.labels import BASES
+from recommerce.privacy.purposes import BY_CODE, LegalBasis
 from recommerce.privacy.selectors import disclosure_list, processing_limit_list
 from recommerce.privacy.services.account import (
     ErasureAlreadyAsked,
@@ -94,6 +95,11 @@ def _purpose_label(code: str) -> str:
     return purpose.description if purpose else code
 
 
+def _basis_label(value: str) -> str:
+    basis = next((b for b in LegalBasis if b.value == value), None)
+    return BASES[basis].en if basis else value
+
+
 def _sentence(reasons: list[str]) -> str:
     return "; ".join(reason.rstrip(". ") for reason in reasons) + "."
 
@@ -128,9 +134,9 @@ def _page(
                 DisclosureRow(
                     recipient=item.recipient,
                     recipient_kind=item.get_recipient_kind_display(),
-                    fields=[name.replace("_", " ") for name in item.fields],
+                    fields=selectors.disclosed_field_labels(item.fields),
                     purpose=_purpose_label(item.purpose),
-                    legal_basis=item.legal_basis,
+                    legal_basis=_basis_label(item.legal_basis),
                     reference=item.reference,
                     created_at=item.created_at,
                 )
