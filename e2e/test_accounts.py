@@ -22,7 +22,7 @@ def test_p_sec_2_sign_up_verify_fill_the_address_book_and_turn_on_two_factor(bro
     page = visit.page
     page.goto(visit.url("/"))
     page.get_by_role("link", name="Sign in").click()
-    page.get_by_role("link", name=re.compile("sign up", re.I)).click()
+    page.get_by_role("link", name=re.compile("create an account", re.I)).click()
     page.get_by_label(re.compile(r"^Email")).fill("chloe@example.com")
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Password \(again\)")).fill(PASSWORD)
@@ -30,7 +30,7 @@ def test_p_sec_2_sign_up_verify_fill_the_address_book_and_turn_on_two_factor(bro
     page.get_by_label(re.compile(r"^Country of residence")).select_option("FR")
     page.get_by_label(re.compile(r"^Date of birth")).fill("1994-03-02")
     visit.screenshot("desktop-signup")
-    page.get_by_role("button", name=re.compile("sign up", re.I)).click()
+    page.get_by_role("button", name=re.compile("create my account", re.I)).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Verify")
 
     # The verification link, read from the test mailbox.

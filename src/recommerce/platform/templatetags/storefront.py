@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_percent, get_currency_symbol
@@ -11,6 +12,7 @@ from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, QueryDict
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -235,3 +237,29 @@ def get_item(mapping: Any, key: str) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return None
+
+
+# Pages a person signs in from without wanting to come back to them afterwards.
+_NO_RETURN_PREFIXES = (
+    "/account/login/",
+    "/account/signup/",
+    "/account/logout/",
+    "/account/password/",
+)
+
+
+@register.simple_tag(takes_context=True)
+def sign_in_url(context: template.Context) -> str:
+    """Return the sign-in page's address, with ``next`` set to the page shown now.
+
+    allauth follows ``next`` after signing in only to a same-site address; the sign-in and
+    sign-up pages themselves are left out so a person never returns to them.
+    """
+    url = reverse("account_login")
+    request = context.get("request")
+    if request is None or request.method != "GET":
+        return url
+    here = request.get_full_path()
+    if here == "/" or here.startswith(_NO_RETURN_PREFIXES):
+        return url
+    return f"{url}?{urlencode({'next': here})}"
