@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 
 from recommerce.accounts.models import Seller, User
 from recommerce.checkout.models import Cart, CartLine, Checkout
 from recommerce.offers.models import Offer
+from recommerce.platform.providers import ProviderError, get_provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +142,39 @@ def checkouts_due_for_expiry(*, now: object) -> QuerySet[Checkout]:
         expires_at__lt=now,
         stock_released=False,
     )
+
+
+INSURANCE_PRICE_SECONDS = 3600
+
+
+def insurance_prices(*, checkout: Checkout) -> dict[int, int | None]:
+    """Return the yearly insurance price of one device per checkout line (None: unavailable).
+
+    Shown beside the choice before the buyer makes it; the price charged is the quote taken
+    when the buyer insures (``checkout_update``). A quote needs only the device, its price
+    and currency, so it is cached by those for an hour instead of asked on every view.
+    """
+    prices: dict[int, int | None] = {}
+    lines = checkout.lines.select_related("offer__variant__device_model__category")
+    for line in lines:
+        if line.insured_units and line.insurance_unit_minor:
+            prices[line.pk] = line.insurance_unit_minor
+            continue
+        variant = line.offer.variant
+        key = f"checkout:insurance-price:{variant.pk}:{line.unit_price_minor}:{checkout.currency}"
+        price: int | None = cache.get(key)
+        if price is None:
+            try:
+                quote = get_provider("insurer").quote(
+                    device_title=f"{variant.device_model} {variant.label}".strip(),
+                    category=variant.device_model.category.slug,
+                    price_minor=line.unit_price_minor,
+                    currency=checkout.currency,
+                )
+            except ProviderError:
+                prices[line.pk] = None
+                continue
+            price = quote.premium_minor
+            cache.set(key, price, INSURANCE_PRICE_SECONDS)
+        prices[line.pk] = price
+    return prices

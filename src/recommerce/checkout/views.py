@@ -182,12 +182,37 @@ def checkout_page(request: AuthedRequest, reference: str) -> HttpResponse:
                     )
                 if request.POST.get("action") == "pay":
                     return _pay(request, checkout)
+                if getattr(request, "htmx", False):
+                    # A choice changed in place: answer with the page, whose totals htmx
+                    # swaps in; without JavaScript the "Update totals" button posts here.
+                    parts = checkout_services.checkout_parts(checkout=checkout)
+                    form = CheckoutForm(
+                        addresses=addresses,
+                        parts=parts,
+                        initial=_initial(checkout, addresses, parts),
+                    )
+                    return _render_checkout(request, checkout, parts, form, addresses)
                 messages.success(request, "Your choices are saved.")
                 return redirect("checkout:checkout", reference=reference)
             except ValidationError as error:
                 _refused(request, error)
         else:
             messages.error(request, "Check the highlighted choices.")
+    return _render_checkout(request, checkout, parts, form, addresses)
+
+
+def _render_checkout(
+    request: AuthedRequest,
+    checkout: Checkout,
+    parts: list[SellerPart],
+    form: CheckoutForm,
+    addresses: list[Address],
+) -> HttpResponse:
+    expired = checkout.expires_at <= clock.now() or checkout.status not in (
+        Checkout.Status.OPEN,
+        Checkout.Status.PAYING,
+    )
+    prices = {} if expired else selectors.insurance_prices(checkout=checkout)
     return render(
         request,
         "checkout/checkout.html",
@@ -200,14 +225,16 @@ def checkout_page(request: AuthedRequest, reference: str) -> HttpResponse:
                     "parcel": part.parcel,
                     "amounts": part.amounts,
                     "shipping": form[f"shipping_{part.seller_id}"],
-                    "lines": [(line, form[f"insure_{line.pk}"]) for line in part.lines],
+                    "lines": [
+                        (line, form[f"insure_{line.pk}"], prices.get(line.pk))
+                        for line in part.lines
+                    ],
                 }
                 for part in parts
             ],
             "form": form,
             "has_addresses": bool(addresses),
-            "expired": checkout.expires_at <= clock.now()
-            or checkout.status not in (Checkout.Status.OPEN, Checkout.Status.PAYING),
+            "expired": expired,
         },
     )
 
