@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from recommerce.accounts.models import Seller
-from recommerce.catalog.models import Listing, Variant
+from recommerce.catalog.models import Variant
 from recommerce.offers.best import rank_offers
 from recommerce.offers.grading import GRADE_ORDER
 from recommerce.offers.models import Offer
@@ -72,15 +72,21 @@ def seller_offer_summary(*, seller: Seller) -> dict[str, int]:
     return {"offers": offers.count(), "units": sum(offers.values_list("stock", flat=True))}
 
 
-def seller_listings(*, seller: Seller, limit: int = 48) -> list[Listing]:
-    """Return the listings of the variants the seller has offers on, most popular first."""
-    variant_ids = Offer.objects.filter(seller=seller, is_active=True, stock__gt=0).values(
-        "variant_id"
+def seller_public_offers(*, seller: Seller) -> QuerySet[Offer]:
+    """Return the seller's offers a buyer can order, at the seller's own prices.
+
+    Most popular devices first, then grade order, for the seller's public page (paginated
+    there); each offer comes with its variant, model and brand, and the listing's picture.
+    """
+    grade_rank = Case(
+        *(When(grade=grade, then=Value(rank)) for rank, grade in enumerate(GRADE_ORDER)),
+        output_field=IntegerField(),
     )
-    return list(
-        Listing.objects.filter(variant_id__in=variant_ids).order_by("-popularity", "variant_id")[
-            :limit
-        ]
+    return (
+        Offer.objects.filter(seller=seller, is_active=True, stock__gt=0)
+        .select_related("variant__device_model__brand", "variant__listing")
+        .alias(grade_rank=grade_rank)
+        .order_by("-variant__listing__popularity", "variant_id", "grade_rank", "pk")
     )
 
 

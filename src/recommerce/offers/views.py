@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -87,16 +88,23 @@ def product_page(request: HttpRequest, slug: str, variant_id: int) -> HttpRespon
     )
 
 
+SELLER_PAGE_SIZE = 24
+
+
 def seller_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a seller: its record and its own offers at its own prices, a page at a time."""
     seller = account_selectors.seller_get_by_slug(slug=slug)
     if seller is None:
         raise Http404("No such seller.")
+    page = Paginator(selectors.seller_public_offers(seller=seller), SELLER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "offers/seller.html",
         {
             "seller": seller,
             "summary": selectors.seller_offer_summary(seller=seller),
-            "listings": selectors.seller_listings(seller=seller),
+            "page": page,
         },
     )
