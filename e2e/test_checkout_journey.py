@@ -47,13 +47,20 @@ def test_two_sellers_one_payment_then_the_seller_ships_and_the_buyer_tracks(
     # 2. Checkout: insure the laptop, see the totals, pay.
     page.get_by_role("button", name="Checkout").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
-    page.get_by_label(re.compile("^Insure .*MacBook Air M1")).select_option("1")
-    page.get_by_role("button", name="Update totals").click()
-    expect(page.locator(".messages")).to_contain_text("Your choices are saved.")
+    # Hardening 5.9: the insurance shows its price before it is chosen, and choosing it
+    # updates the totals in place (no "Update totals" click, no page load).
+    insure = page.get_by_label(re.compile(r"^Insure .*MacBook Air M1.*, €\d+\.\d\d per device$"))
+    expect(page.get_by_role("button", name="Update totals")).to_be_hidden()
+    before = page.get_by_test_id("checkout-total").inner_text()
+    insure.select_option("1")
+    expect(page.locator("#checkout-summary")).to_contain_text("Insurance")
+    expect(page.get_by_test_id("checkout-total")).not_to_have_text(before)
     total = page.get_by_test_id("checkout-total").inner_text()
+    # The total and Pay also follow the last choice, where the reader's eye ends.
+    expect(page.locator("#pay-end")).to_contain_text(f"Pay {total}")
     buyer.screenshot("checkout-02-checkout")
     buyer.assert_first_party_only()
-    page.get_by_role("button", name=re.compile("^Pay ")).click()
+    page.locator("#pay-end").get_by_role("button", name=re.compile("^Pay ")).click()
 
     # 3. The provider's page, with a bank challenge.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Pay {total}")
@@ -70,7 +77,7 @@ def test_two_sellers_one_payment_then_the_seller_ships_and_the_buyer_tracks(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thank you, your order is confirmed", timeout=20_000
     )
-    expect(page.get_by_test_id("placed-orders").locator("li")).to_have_count(2)
+    expect(page.get_by_test_id("placed-orders").locator("li.placed-order")).to_have_count(2)
     expect(page.locator(".page-lead")).to_contain_text(total)
     buyer.screenshot("checkout-04-confirmed")
     payment = Payment.objects.get()
