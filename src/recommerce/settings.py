@@ -47,8 +47,13 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# A key made on this machine: the deploy check refuses it (platform.E101), since each
+# machine of a deployment would make its own and sign what the others cannot verify.
+SECRET_KEY_FROM_FILE = not os.environ.get("SECRET_KEY")
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+# A check ID listed here is accepted on purpose (e.g. a benchmark on sandbox payments).
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -88,6 +93,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages leave compressed (static files are compressed ahead by collectstatic). Django's
+    # GZip pads each response with random bytes against BREACH-style length guessing.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,7 +239,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "recommerce.accounts.forms.SignupDetailsForm"
 ACCOUNT_ADAPTER = "recommerce.accounts.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Recommerce: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Links in emails use https wherever requests are redirected to it (see Security).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = (
+    "https" if not DEBUG and env_bool("SECURE_SSL_REDIRECT", True) else "http"
+)
 SOCIALACCOUNT_ADAPTER = "recommerce.accounts.adapters.SocialAccountAdapter"
 SOCIALACCOUNT_STORE_TOKENS = False
 # Social sign-ups see the same form as others, so the age declaration is never skipped.

@@ -49,6 +49,20 @@ DEMO_DPO_EMAIL = "dpo@recommerce.test"
 DEMO_SELLER_IBAN = "FR7630006000011234567890189"  # a well-formed test number
 
 
+def demo_login_lines() -> list[str]:
+    """Return one printable line per demo login; the seller's names the shop it owns."""
+    lines = []
+    for role, email, password in DEMO_LOGINS:
+        shop = f"  (owner of the shop {DEMO_SELLER_NAME})" if role == "seller" else ""
+        lines.append(f"{role:<10} {email} / {password}{shop}")
+    return lines
+
+
+def demo_people_exist() -> bool:
+    """Return whether any demo login exists, i.e. the database holds the demo data set."""
+    return User.objects.filter(email__in=[email for _, email, _ in DEMO_LOGINS]).exists()
+
+
 def _person(role: str, email: str, password: str) -> User:
     user = User(email=email, full_name=DEMO_NAMES[role], country="FR")
     validate_password(password, user)

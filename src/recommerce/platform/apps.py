@@ -7,4 +7,4 @@ class PlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
-        from recommerce.platform import forms  # noqa: F401  (registers its system check)
+        from recommerce.platform import checks, forms  # noqa: F401  (register their checks)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommerce.demo.people import DEMO_LOGINS, demo_people_create
+from recommerce.demo.people import demo_login_lines, demo_people_create, demo_people_exist
 from recommerce.demo.seed import (
     DEFAULT_SEED,
     SIZES,
@@ -46,7 +46,10 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         existing = catalog_model_count()
         if existing and options["if_empty"]:
-            demo_people_create()  # logins added since the data was made
+            # Logins added since the demo data was made; never on another data set, where
+            # the published passwords would open accounts on a real catalog.
+            if demo_people_exist():
+                demo_people_create()
             if verbosity:
                 self.stdout.write(
                     f"The catalog already has {existing:,} device models; keeping the data."
@@ -82,5 +85,5 @@ class Command(BaseCommand):
         write(f"  steps: {steps}")
         if logins:
             write("Demo logins (email / password):")
-            for role, email, password in DEMO_LOGINS:
-                write(f"  {role:<8} {email} / {password}")
+            for line in demo_login_lines():
+                write(f"  {line}")
