@@ -189,14 +189,31 @@ if REDIS_URL:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 else:
+    # Rate limits, flags and locks must hold across every web and worker process: they go
+    # to a table of the database. Pieces of pages stay in each process's memory, where a
+    # read costs microseconds (recommerce.platform.cache.SplitCache, docs/deploy.md).
     CACHES = {
         "default": {
+            "BACKEND": "recommerce.platform.cache.SplitCache",
+            "OPTIONS": {
+                "SHARED": "shared",
+                "LOCAL": "pages",
+                # Read on every page, each tolerating a minute or more of staleness.
+                "LOCAL_PREFIXES": ["catalog:", "template.cache.", "privacy:notice:"],
+            },
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "recommerce_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "recommerce",
             # Pages are cached in pieces (cards, fragments, results): the default of 300
             # entries would evict them faster than a shopper browses.
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
     }
     HUEY = {
         "huey_class": "huey.SqliteHuey",

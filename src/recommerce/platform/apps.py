@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
 
 
 class PlatformConfig(AppConfig):
@@ -8,3 +12,10 @@ class PlatformConfig(AppConfig):
 
     def ready(self) -> None:
         from recommerce.platform import checks, forms  # noqa: F401  (register their checks)
+
+        post_migrate.connect(_cache_table_create, sender=self)
+
+
+def _cache_table_create(*, using: str, verbosity: int = 1, **kwargs: Any) -> None:
+    """Create the database cache's table (embedded setup) whenever the database is migrated."""
+    call_command("createcachetable", database=using, verbosity=verbosity)
