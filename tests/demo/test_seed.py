@@ -6,6 +6,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -279,8 +280,59 @@ def test_the_demo_buyer_has_orders_and_the_demo_seller_a_payout_due():
     seller = Seller.objects.get(name=DEMO_SELLER_NAME)
     assert orders.count() == 2  # one checkout, two sellers
     assert orders.get(seller=seller).lines.count() == 2
-    shipped = orders.get(status=Order.Status.SHIPPED)
+    shipped = orders.get(status=Order.Status.DELIVERED)
     assert shipped.seller_id == seller.pk and shipped.tracking_number
     payout = Payout.objects.get(seller=seller)
     assert payout.amount_minor == shipped.total_minor - shipped.commission_minor
     assert sum(LedgerEntry.objects.values_list("amount_minor", flat=True)) == 0
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_seller_login_names_its_shop_in_the_summary_and_the_readme(demo_output):
+    """Hardening 5.2: the printed seller login and the README say which shop it owns."""
+    from recommerce.demo.people import DEMO_SELLER_NAME
+
+    _, email, password = next(login for login in DEMO_LOGINS if login[0] == "seller")
+    assert f"{email} / {password}  (owner of the shop {DEMO_SELLER_NAME})" in demo_output
+    readme = README.read_text()
+    for role, email, password in DEMO_LOGINS:
+        row = next(line for line in readme.splitlines() if f"`{email}`" in line)
+        assert f"`{password}`" in row
+        if role == "seller":
+            assert f"**{DEMO_SELLER_NAME}**" in row
+
+
+def test_the_readme_purchase_reaches_the_demo_seller(client):
+    """Hardening 5.2: the product and grade the README names have the demo seller's offer
+    as their best offer, in stock, and the product page shows it first."""
+    from recommerce.demo.people import DEMO_SELLER_NAME
+    from recommerce.demo.showcase import SHOWCASE, SHOWCASE_STOCK, showcase_variant
+    from recommerce.offers.selectors import product_offers_by_grade
+
+    readme = " ".join(README.read_text().split())
+    title, storage, colour = SHOWCASE.label.split(", ")
+    assert f"**{title}, {storage}, {colour}**. In **{SHOWCASE.grade.title()}** condition" in readme
+    assert f"the best offer is {DEMO_SELLER_NAME}'s" in readme
+    variant = showcase_variant()
+    grades = {g.grade: g for g in product_offers_by_grade(variant=variant)}
+    best = grades[SHOWCASE.grade].best
+    assert best.seller.name == DEMO_SELLER_NAME
+    assert best.stock == SHOWCASE_STOCK
+    assert grades[SHOWCASE.grade].other_count >= 1  # a real comparison, not a lone offer
+    listing = Listing.objects.get(variant=variant)
+    assert listing.grade_prices()[SHOWCASE.grade] == best.price_minor
+    page = client.get(f"/p/{variant.device_model.slug}/{variant.pk}/?grade={SHOWCASE.grade}")
+    html = page.content.decode()
+    assert page.status_code == 200 and DEMO_SELLER_NAME in html
+
+
+def test_the_shops_and_people_exist_before_the_orders():
+    """Hardening 5.5: offers were published and people joined before the first order."""
+    from recommerce.checkout.models import Checkout
+
+    ordered = Checkout.objects.earliest("created_at").created_at
+    assert Offer.objects.filter(created_at__gte=ordered).count() == 0
+    assert Seller.objects.filter(created_at__gte=ordered).count() == 0
+    assert User.objects.filter(date_joined__gte=ordered).count() == 0

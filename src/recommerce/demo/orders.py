@@ -1,15 +1,17 @@
 """The demo's order history: what the demo buyer bought, shipped and ready to be paid out.
 
 Everything goes through the services a real purchase uses: cart, checkout, the sandbox
-provider's payment (test card), the seller's acceptance and shipment, and a payout run.
-Only the dates are then moved back three weeks, so that the orders are old enough to be
-paid out and the finance pages have something to show.
+provider's payment (test card), the seller's acceptance and shipment, the carrier's
+tracking, and a payout run. Each step runs at its moment of the demo's timeline (see
+``timeline``): bought three weeks before the seed, accepted three hours later, shipped the
+next day, delivered as the carrier's journey says, and paid out on the seed's day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Collection
 
 from django.conf import settings
 
@@ -18,24 +20,25 @@ from recommerce.checkout.models import Checkout
 from recommerce.checkout.services.cart import cart_for_user, cart_line_add
 from recommerce.checkout.services.checkout import checkout_pay, checkout_start
 from recommerce.checkout.services.completion import checkout_complete
+from recommerce.demo.timeline import ORDERED_DAYS_AGO, days_ago, travel
 from recommerce.offers.models import Offer
 from recommerce.orders.models import Order
-from recommerce.orders.services.fulfilment import order_accept, order_ship
+from recommerce.orders.services.fulfilment import order_accept, order_ship, order_tracking_refresh
 from recommerce.orders.services.payouts import payouts_run
 from recommerce.payments import services as payment_services
 from recommerce.payments.providers.sandbox import SandboxPaymentProvider
 from recommerce.platform import clock
 
 TEST_CARD = "4242424242424242"
-HISTORY_DAYS = 21
+ACCEPTED_AFTER = dt.timedelta(hours=3)
+SHIPPED_AFTER = dt.timedelta(days=1, hours=4)
 
 
-def _offers_for(seller: Seller, count: int) -> list[Offer]:
-    return list(
-        Offer.objects.filter(seller=seller, is_active=True, stock__gt=1).order_by("price_minor")[
-            :count
-        ]
+def _offers_for(seller: Seller, count: int, *, exclude: Collection[int] = ()) -> list[Offer]:
+    offers = Offer.objects.filter(seller=seller, is_active=True, stock__gt=1).exclude(
+        pk__in=exclude
     )
+    return list(offers.order_by("price_minor")[:count])
 
 
 def _buy(buyer: User, offers: list[Offer]) -> Checkout:
@@ -54,9 +57,12 @@ def _buy(buyer: User, offers: list[Offer]) -> Checkout:
     return checkout
 
 
-def demo_orders_create(*, buyer_email: str, seller_name: str) -> int:
+def demo_orders_create(
+    *, buyer_email: str, seller_name: str, keep_offer_ids: Collection[int] = ()
+) -> int:
     """Buy from the demo seller and another, ship the demo seller's order, run payouts.
 
+    ``keep_offer_ids`` are offers the history must not buy from (the README's purchase).
     Returns the number of orders placed (0 if the demo buyer already has orders).
     """
     buyer = User.objects.filter(email=buyer_email).first()
@@ -66,13 +72,17 @@ def demo_orders_create(*, buyer_email: str, seller_name: str) -> int:
     if not isinstance(payment_services.payment_provider(), SandboxPaymentProvider):
         return 0  # a real provider takes real cards: no demo purchases
     other = Seller.objects.filter(status=Seller.Status.ACTIVE).exclude(pk=seller.pk).first()
-    checkout = _buy(buyer, _offers_for(seller, 2) + (_offers_for(other, 1) if other else []))
-    # The sandbox confirms a payment a moment after the card page, as real providers do.
-    time.sleep(settings.PROVIDERS["payments"].get("OPTIONS", {}).get("confirm_delay_seconds", 2))
-    checkout.refresh_from_db()
-    assert checkout.payment is not None
-    payment = payment_services.payment_sync(payment=checkout.payment)
-    placed = checkout_complete(payment=payment) if payment.status == "captured" else []
+    ordered = days_ago(ORDERED_DAYS_AGO, hour=10)
+    with travel(ordered):
+        offers = _offers_for(seller, 2, exclude=keep_offer_ids)
+        checkout = _buy(buyer, offers + (_offers_for(other, 1) if other else []))
+        # The sandbox confirms a payment a moment after the card page, as real providers do.
+        delay = settings.PROVIDERS["payments"].get("OPTIONS", {}).get("confirm_delay_seconds", 2)
+        time.sleep(delay)
+        checkout.refresh_from_db()
+        assert checkout.payment is not None
+        payment = payment_services.payment_sync(payment=checkout.payment)
+        placed = checkout_complete(payment=payment) if payment.status == "captured" else []
     owner = (
         SellerMembership.objects.filter(seller=seller, role=SellerMembership.Role.OWNER)
         .select_related("user")
@@ -81,13 +91,11 @@ def demo_orders_create(*, buyer_email: str, seller_name: str) -> int:
     shipped = [order for order in placed if order.seller_id == seller.pk][:1]
     if owner is not None:
         for order in shipped:
-            order_accept(order=order, actor=owner.user)
-            order_ship(order=order, actor=owner.user)
-    # Move the history back so the shipped order is due for payout.
-    earlier = clock.now() - dt.timedelta(days=HISTORY_DAYS)
-    Order.objects.filter(pk__in=[o.pk for o in placed]).update(paid_at=earlier)
-    Order.objects.filter(pk__in=[o.pk for o in shipped]).update(
-        accepted_at=earlier + dt.timedelta(hours=3), shipped_at=earlier + dt.timedelta(days=1)
-    )
+            with travel(ordered + ACCEPTED_AFTER):
+                order_accept(order=order, actor=owner.user)
+            with travel(ordered + SHIPPED_AFTER):
+                order_ship(order=order, actor=owner.user)
+            # Today the carrier's journey is over: the parcel was delivered days ago.
+            order_tracking_refresh(order=order)
     payouts_run(run_date=clock.today())
     return len(placed)

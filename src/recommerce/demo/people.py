@@ -12,7 +12,7 @@ from django.db import transaction
 from recommerce.accounts import roles
 from recommerce.accounts.models import Seller, SellerMembership, User
 from recommerce.accounts.services import companies, users
-from recommerce.platform import identifiers
+from recommerce.platform import clock, identifiers
 
 # role, email, password: printed by ``recommerce demo``; public by design, demo data only.
 DEMO_LOGINS: list[tuple[str, str, str]] = [
@@ -70,6 +70,8 @@ def _person(role: str, email: str, password: str) -> User:
     user.is_staff = role in STAFF_ROLES
     user.is_superuser = role == "admin"
     user.birth_date = dt.date(1990, 5, 17)
+    # Its default is the real time, which the demo's timeline (see ``timeline``) moves.
+    user.date_joined = clock.now()
     user.save()
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     if role in STAFF_ROLES:

@@ -12,7 +12,7 @@ import random
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -35,6 +35,8 @@ from recommerce.demo.people import (
 )
 from recommerce.demo.privacy import demo_notice_publish, demo_privacy_requests_create
 from recommerce.demo.sellers import SellerProfile, seller_profiles
+from recommerce.demo.showcase import showcase_offer_set
+from recommerce.demo.timeline import JOINED_DAYS_AGO, OPENED_DAYS_AGO, days_ago, travel
 from recommerce.offers import services as offer_services
 from recommerce.offers.models import Offer
 
@@ -111,22 +113,29 @@ def dataset_seed(
     plan = SIZES[size]
     rng = random.Random(random_seed)
     report = SeedReport(size=size, random_seed=random_seed)
+    demo = size == "demo"
+    # The demo's shops open and its people join before the buyer's orders (see timeline).
+    opened = travel(days_ago(OPENED_DAYS_AGO, hour=9)) if demo else nullcontext()
+    showcase: Offer | None = None
     with transaction.atomic():
-        with _step(report, "catalog"):
-            models = plan_models(plan)
-            with _bar(progress, len(models), "Device models", "model") as bar:
-                variants, image_count = models_create(
-                    models, options=plan.options, shared_images=plan.shared_images, rng=rng,
-                    on_model=bar.update,
-                )  # fmt: skip
-        with _step(report, "sellers"):
-            sellers = sellers_create(seller_profiles(plan.sellers, rng))
-        with _step(report, "offers"):
-            offer_count = offers_create(variants, sellers, plan, rng, progress=progress)
+        with opened:
+            with _step(report, "catalog"):
+                models = plan_models(plan)
+                with _bar(progress, len(models), "Device models", "model") as bar:
+                    variants, image_count = models_create(
+                        models, options=plan.options, shared_images=plan.shared_images,
+                        rng=rng, on_model=bar.update,
+                    )  # fmt: skip
+            with _step(report, "sellers"):
+                sellers = sellers_create(seller_profiles(plan.sellers, rng))
+            with _step(report, "offers"):
+                offer_count = offers_create(variants, sellers, plan, rng, progress=progress)
+                if demo:  # the README's purchase reaches the demo seller
+                    showcase = showcase_offer_set(seller=Seller.objects.get(name=DEMO_SELLER_NAME))
         users = 0
-        if size == "demo":  # the published logins exist only with the demo data set
+        if demo:  # the published logins exist only with the demo data set
             with _step(report, "users"):
-                users = demo_people_create()
+                users = demo_people_join()
         with _step(report, "listings"):
             catalog_services.listings_rebuild()
         with _step(report, "markets"):
@@ -136,10 +145,12 @@ def dataset_seed(
         with _step(report, "search terms"):
             terms = catalog_services.search_terms_rebuild()
         placed = 0
-        if size == "demo":
+        if demo:
             with _step(report, "orders"):
                 placed = demo_orders_create(
-                    buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME
+                    buyer_email=DEMO_BUYER_EMAIL,
+                    seller_name=DEMO_SELLER_NAME,
+                    keep_offer_ids=[showcase.pk] if showcase else [],
                 )
             with _step(report, "privacy notice"):
                 demo_notice_publish(dpo_email=DEMO_DPO_EMAIL)
@@ -159,6 +170,12 @@ def dataset_seed(
         "orders": placed,
     }
     return report
+
+
+def demo_people_join() -> int:
+    """Create the demo logins on their day of the timeline; return how many were created."""
+    with travel(days_ago(JOINED_DAYS_AGO, hour=10)):
+        return demo_people_create()
 
 
 def sellers_create(profiles: list[SellerProfile]) -> list[SellerRef]:

@@ -18,4 +18,4 @@ class PlatformConfig(AppConfig):
 
 def _cache_table_create(*, using: str, verbosity: int = 1, **kwargs: Any) -> None:
     """Create the database cache's table (embedded setup) whenever the database is migrated."""
-    call_command("createcachetable", database=using, verbosity=verbosity)
+    call_command("createcachetable", database=using, verbosity=max(0, verbosity - 1))
