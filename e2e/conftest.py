@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections
 from tests import factories as f
+from tests.caching import caches_clear
 
 from recommerce.catalog import services as catalog_services
 from recommerce.catalog.models import ProductImage
@@ -43,11 +43,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_cache(request: pytest.FixtureRequest) -> Iterator[None]:
     """Start from an empty cache: facet counts and menus must reflect this test's data."""
-    cache.clear()
+    caches_clear(request)
     yield
-    cache.clear()
+    caches_clear(request)
 
 
 @pytest.fixture(scope="session")
