@@ -13,6 +13,7 @@ from recommerce.demo.seed import (
     SeedReport,
     catalog_model_count,
     dataset_seed,
+    demo_history_create,
 )
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             # the published passwords would open accounts on a real catalog.
             if demo_people_exist():
                 demo_people_create()
+                demo_history_create()  # the buyer's past orders, if a first run stopped early
             if verbosity:
                 self.stdout.write(
                     f"The catalog already has {existing:,} device models; keeping the data."
