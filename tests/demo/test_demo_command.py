@@ -78,8 +78,10 @@ def answers(port: int) -> bool:
 def test_stopping_the_demo_stops_the_web_server_its_workers_and_the_task_worker(tmp_path, stop):
     """Hardening 5.6: a signal to the demo leaves no gunicorn process and no task worker."""
     port = free_port()
+    # The embedded setup in a folder of its own, whatever database the suite runs on.
+    outside = {"DATABASE_URL", "REDIS_URL"}
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key not in outside},
         "RECOMMERCE_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "recommerce.settings",
         "DEBUG": "0",
