@@ -93,9 +93,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages leave compressed (static files are compressed ahead by collectstatic). Django's
-    # GZip pads each response with random bytes against BREACH-style length guessing.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML pages leave compressed (static files are compressed ahead by collectstatic),
+    # padded with random bytes against BREACH-style length guessing; JSON is left alone.
+    "recommerce.platform.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

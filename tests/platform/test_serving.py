@@ -121,6 +121,15 @@ def test_pages_are_compressed_with_random_padding(client):
     assert "Content-Encoding" not in client.get("/")
 
 
+def test_json_answers_are_not_compressed(client):
+    """Hardening 7.3: only pages are gzipped; API answers, which carry tokens, are not."""
+    response = client.get("/api/v1/categories", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "Content-Encoding" not in response
+    assert response.json() == []
+
+
 def test_every_script_is_deferred(client):
     """Hardening 7.3: no script blocks the page from rendering."""
     html = client.get("/").content.decode()

@@ -1,10 +1,11 @@
-"""Response headers that keep every page first-party."""
+"""Response headers that keep every page first-party, and the compression of pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 
 # Only the site itself may provide scripts, styles, images and fonts: no CDN, web-font
 # service or third-party tag can load, so no visitor's address leaks before consent.
@@ -40,3 +41,18 @@ class SecurityHeadersMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class PageGZipMiddleware(GZipMiddleware):
+    """Compress HTML pages, with Django's random padding against BREACH-style guessing.
+
+    Only pages: static files leave compressed ahead of time (WhiteNoise), and JSON answers
+    (the API, allauth's headless endpoints) carry tokens that no compression should risk.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)
