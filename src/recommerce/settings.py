@@ -330,8 +330,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
-# Serve uploads from Django only with the embedded storage; production puts them behind
-# object storage or the reverse proxy.
+# Serve the public pictures (catalog/) from Django, never any other upload; production may
+# put them behind object storage or the reverse proxy instead (ADR 0010).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STATIC_ROOT.mkdir(exist_ok=True)
 # Hashed, compressed static files need `collectstatic`; the demo and tests serve them from
@@ -339,8 +339,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Never served by URL: data exports and identity documents, handed out by views that
-    # check who asks.
+    # Never served by URL: data exports and sealed files (identity and seller documents),
+    # handed out by views that check who asks.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private")},

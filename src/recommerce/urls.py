@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.static import serve
+from django.urls import URLPattern, URLResolver, include, path
 
 from recommerce.api import api
 from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
 from recommerce.platform.api import no_such_url
+from recommerce.platform.media import public_media
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        # Never private/: seller documents go only through their access-checked view.
-        re_path(r"^media/(?P<path>(?!private/).*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        # The public pictures only, never a directory: private files are sealed in another
+        # storage and leave it through their access-checked views (ADR 0010).
+        path("media/<path:name>", public_media, name="media"),
     ]

@@ -61,8 +61,22 @@ def other_user(db: None) -> User:
 
 @pytest.fixture
 def media_root(settings: Any, tmp_path: Any) -> Any:
-    """Send uploads to a throw-away folder, so a test can see exactly what was written."""
+    """Send uploads, public and private, to throw-away folders, so a test can see exactly
+    what was written (``private_root`` names the private one)."""
     root = tmp_path / "media"
     root.mkdir()
+    (tmp_path / "private").mkdir()
     settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     return root
+
+
+@pytest.fixture
+def private_root(media_root: Any) -> Any:
+    return media_root.parent / "private"

@@ -90,6 +90,16 @@ class Entry:
     personal: bool = True  # False: the owner's answer shows only the object's state
 
 
+MEDIA_TRICKS = {
+    "doc_path": "{name}",
+    "doc_old_path": "private/{name}",
+    "doc_double_slash": "/private/{name}",
+    "doc_encoded_slash": "private%2F{quoted}",
+    "doc_dots": "catalog/../private/{name}",
+    "doc_encoded_dots": "catalog/%2e%2e/private/{name}",
+    "doc_upper": "PRIVATE/{name}",
+    "doc_catalog_upper": "Catalog/../private/{name}",
+}
 ADDRESSES = (("a_home", "a"), ("c1_address", "c1_admin"))
 CHECKOUTS = (("checkout", "a"),)
 CART_LINES = (("cart_line", "a"),)
@@ -126,8 +136,10 @@ MATRIX: dict[str, Entry] = {
     "api-v1:checkout_patch": Entry("reference", CHECKOUTS, ("PATCH",), {"plan": "x3"}),
     "api-v1:checkout_pay": Entry("reference", CHECKOUTS, ("POST",), {}),
     "api-v1:checkout_confirm": Entry("reference", CHECKOUTS, ("POST",)),
-    # Uploads under MEDIA_ROOT, served by Django when SERVE_MEDIA is on; no owner page.
-    "media": Entry("path", (("doc_path", None),), ("GET",)),
+    # The public pictures' route, asked for a seller's document by every path trick (2.1):
+    # the document is sealed in private storage, and a plain copy is left where the old
+    # layout kept it, under MEDIA_ROOT; no spelling may reach either. No owner page.
+    "media": Entry("name", tuple((key, None) for key in MEDIA_TRICKS), ("GET",)),
 }
 # Object URLs with no personal data: the public catalog and offers.
 PUBLIC = {"api-v1:product_detail"}
@@ -230,14 +242,19 @@ def _submitted_seller(owner: User, name: str, holder: str, iban: str) -> Seller:
 
 @pytest.fixture
 def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    private = {"location": str(tmp_path / "private")}  # exports stay out of var/
-    backend = "django.core.files.storage.FileSystemStorage"
-    settings.STORAGES = {**settings.STORAGES, "private": {"BACKEND": backend, "OPTIONS": private}}
     for pattern, key, _ in _walk(get_resolver().url_patterns):
-        if key == "media":  # its document_root was bound at import: point it here too
-            monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path))
+        if key == "media" and "document_root" in pattern.default_args:
+            # A raw directory view binds its folder at import: point it here too.
+            monkeypatch.setitem(pattern.default_args, "document_root", str(tmp_path / "media"))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     w = SimpleNamespace()
     w.a = _person(A_EMAIL, full_name=A_NAME, phone=A_PHONE, birth_date=dt.date(1990, 5, 17))
     w.a_home = _address(w.a, A_STREET, user=w.a)
@@ -264,6 +281,10 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
     issued = seller_api_key_issue(seller=s1, actor=w.s1_owner, name="Sync", scopes=["offers:read"])
     w.key = issued.key
     w.doc = s1.documents.get()
+    left_behind = tmp_path / "media" / "private" / w.doc.file.name
+    left_behind.parent.mkdir(parents=True)
+    with w.doc.file.open("rb") as handle:
+        left_behind.write_bytes(handle.read())
     w.seller_invitee = _person(SELLER_INVITEE_EMAIL)
     w.seller_invitation = sellers.seller_invitation_create(
         seller=s1, actor=w.s1_owner, email=SELLER_INVITEE_EMAIL, role="catalog"
@@ -293,13 +314,17 @@ def world(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Simp
     w.ids = {
         "a_home": w.a_home.pk, "c1_address": w.c1_address.pk, "invitation": w.invitation,
         "seller_invitation": w.seller_invitation, "doc_token": w.doc.token, "key_id": w.key.pk,
-        "a_id": w.a.pk, "s3_id": w.s3.pk, "doc_path": w.doc.file.name,
+        "a_id": w.a.pk, "s3_id": w.s3.pk,
         "checkout": w.checkout.reference, "cart_line": w.cart_line.pk, "export": w.export.pk,
         "dsr": w.dsr.reference, "a_limit": purposes.MARKETING_EMAIL.code,
     }  # fmt: skip
+    name = w.doc.file.name
+    for key, trick in MEDIA_TRICKS.items():
+        w.ids[key] = trick.format(name=name, quoted=name.replace("/", "%2F"))
     w.canaries = [
         A_NAME, A_EMAIL, A_PHONE, A_STREET, C1_STREET, C1_NAME, C1_ADMIN_NAME, INVITEE_EMAIL,
         S1_NAME, S1_HOLDER, S3_NAME, S3_HOLDER, RETURN_STREET, w.doc.token, w.invitation,
+        "%PDF-1.4",
         SELLER_INVITEE_EMAIL, w.seller_invitation,
         f"rk_{w.key.prefix}", "•••• " + S1_IBAN[-4:], "•••• " + S3_IBAN[-4:],
     ]  # fmt: skip

@@ -23,7 +23,10 @@ from recommerce.accounts.services.sellers import (
 )
 from recommerce.offers.models import Offer
 from recommerce.offers.services import offer_create
+from recommerce.privacy import purposes
+from recommerce.privacy.encryption import Sealed
 from recommerce.privacy.models import AuditEvent
+from recommerce.privacy.services.sensitive import sensitive_read
 from tests import factories
 from tests.accounts.conftest import make_staff, make_user
 
@@ -170,7 +173,12 @@ def test_p_sec_1_iban_is_encrypted_at_rest_and_readable_by_the_model(owner, draf
         assert part not in raw_iban
     assert (raw_last4, raw_holder) == ("0189", "Refurb Lyon SAS")
     seller = Seller.objects.get(pk=draft.pk)
-    assert (seller.iban, seller.iban_last4) == (IBAN, "0189")
+    assert isinstance(seller.iban, Sealed)  # loading the row opens nothing (PURP-2)
+    assert seller.iban_last4 == "0189"
+    assert (
+        sensitive_read(model=Seller, pk=draft.pk, field="iban", purpose=purposes.SERVICE_PAYMENTS)
+        == IBAN
+    )
     event = AuditEvent.objects.get(action="seller.bank_account")
     assert event.fields == ["account_holder", "iban"]
     assert IBAN not in repr(AuditEvent.objects.values_list())
@@ -179,7 +187,7 @@ def test_p_sec_1_iban_is_encrypted_at_rest_and_readable_by_the_model(owner, draf
 # --- Documents --------------------------------------------------------------------------------
 
 
-def test_p_plat_1_a_real_pdf_is_kept_under_a_random_name(owner, draft, media_root):
+def test_p_plat_1_a_real_pdf_is_kept_under_a_random_name(owner, draft, media_root, private_root):
     document = seller_document_add(
         seller=draft, actor=owner, kind="registration", upload=upload("../../Kbis Olga.pdf", PDF)
     )
@@ -192,18 +200,23 @@ def test_p_plat_1_a_real_pdf_is_kept_under_a_random_name(owner, draft, media_roo
         "application/pdf",
         len(PDF),
     )
-    path = f"private/sellers/{draft.pk}/{stored.token}.pdf"
+    path = f"sellers/{draft.pk}/{stored.token}.pdf"
     assert stored.file.name == path
-    assert files_in(media_root) == [path]
-    assert (media_root / path).read_bytes() == PDF
+    assert files_in(media_root) == []  # nothing where a URL could reach it
+    assert files_in(private_root) == [path]
+    assert PDF not in (private_root / path).read_bytes()  # sealed at rest (SEC-1)
+    with stored.file.open("rb") as handle:
+        assert handle.read() == PDF
 
 
-def test_p_plat_1_a_png_named_pdf_is_stored_as_what_it_really_is(owner, draft, media_root):
+def test_p_plat_1_a_png_named_pdf_is_stored_as_what_it_really_is(
+    owner, draft, media_root, private_root
+):
     seller_document_add(seller=draft, actor=owner, kind="bank", upload=upload("rib.pdf", PNG))
 
     stored = SellerDocument.objects.get()
     assert (stored.extension, stored.content_type) == ("png", "image/png")
-    assert files_in(media_root) == [f"private/sellers/{draft.pk}/{stored.token}.png"]
+    assert files_in(private_root) == [f"sellers/{draft.pk}/{stored.token}.png"]
 
 
 @pytest.mark.parametrize(
@@ -217,7 +230,7 @@ def test_p_plat_1_a_png_named_pdf_is_stored_as_what_it_really_is(owner, draft, m
     ],
 )
 def test_p_plat_1_a_file_that_is_not_pdf_png_or_jpeg_is_refused(
-    owner, draft, media_root, name, content, content_type
+    owner, draft, media_root, private_root, name, content, content_type
 ):
     with pytest.raises(ValidationError) as refused:
         seller_document_add(
@@ -229,12 +242,14 @@ def test_p_plat_1_a_file_that_is_not_pdf_png_or_jpeg_is_refused(
 
     assert refused.value.message_dict == {"file": ["Upload a PDF, PNG or JPEG file."]}
     assert not SellerDocument.objects.exists()
-    assert files_in(media_root) == []
+    assert files_in(media_root) == files_in(private_root) == []
     assert not AuditEvent.objects.filter(action="seller.document").exists()
 
 
 @pytest.mark.parametrize("size", [0, 10 * 1024 * 1024 + 1])
-def test_p_plat_1_an_empty_or_oversized_file_is_refused(owner, draft, media_root, size):
+def test_p_plat_1_an_empty_or_oversized_file_is_refused(
+    owner, draft, media_root, private_root, size
+):
     content = (PDF + b"\x00" * size)[:size]
 
     with pytest.raises(ValidationError) as refused:
@@ -244,11 +259,11 @@ def test_p_plat_1_an_empty_or_oversized_file_is_refused(owner, draft, media_root
 
     assert refused.value.message_dict == {"file": ["The file must be between 1 byte and 10 MB."]}
     assert not SellerDocument.objects.exists()
-    assert files_in(media_root) == []
+    assert files_in(media_root) == files_in(private_root) == []
 
 
 def test_p_plat_1_seller_page_refuses_a_bad_iban_and_a_disguised_file(
-    client, owner, draft, media_root
+    client, owner, draft, media_root, private_root
 ):
     client.force_login(owner)
 
@@ -271,7 +286,7 @@ def test_p_plat_1_seller_page_refuses_a_bad_iban_and_a_disguised_file(
     seller = Seller.objects.get(pk=draft.pk)
     assert (seller.iban, seller.iban_last4, seller.account_holder) == ("", "", "")
     assert not SellerDocument.objects.exists()
-    assert files_in(media_root) == []
+    assert files_in(media_root) == files_in(private_root) == []
 
 
 def test_p_plat_1_a_document_is_downloadable_by_its_seller_only(client, owner, draft, media_root):

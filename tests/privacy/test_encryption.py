@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -28,6 +29,7 @@ from recommerce.privacy.encryption import (
     reset_keys,
     rotate,
 )
+from recommerce.privacy.encryption.sealed import Sealed, unseal
 from recommerce.privacy.management.commands import encryption_rotate
 
 KEY_A = Fernet.generate_key().decode()
@@ -61,8 +63,18 @@ class VaultProxy(Vault):
 
 @pytest.fixture(autouse=True)
 def _test_keys(tmp_path):
-    """Run every test on known keys, and never write key files into the real var/."""
-    with override_settings(ENCRYPTION_KEYS=[KEY_A], BLIND_INDEX_KEY=BLIND_KEY, VAR_DIR=tmp_path):
+    """Run every test on known keys, and never write key files (or sealed files, which the
+    rotation walks) into the real var/."""
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")},
+    }
+    with override_settings(
+        ENCRYPTION_KEYS=[KEY_A],
+        BLIND_INDEX_KEY=BLIND_KEY,
+        VAR_DIR=tmp_path,
+        STORAGES={**settings.STORAGES, "private": private},
+    ):
         yield
     reset_keys()
 
@@ -221,13 +233,15 @@ def test_a_short_blind_index_key_is_refused():
 # --- the field ----------------------------------------------------------------------------
 
 
-def test_p_sec_1_field_stores_a_token_and_returns_plain_text():
+def test_p_sec_1_field_stores_a_token_and_loads_it_sealed():
     field = EncryptedTextField()
     stored = field.get_prep_value(SSN)
     assert SSN not in stored
     assert decrypt(stored) == SSN
-    assert field.from_db_value(stored, None, connection) == SSN
-    assert type(field.from_db_value(stored, None, connection)) is str
+    loaded = field.from_db_value(stored, None, connection)
+    assert type(loaded) is Sealed
+    assert SSN not in f"{loaded} {loaded!r}"
+    assert field.get_prep_value(loaded) == stored  # written back unchanged
 
 
 def test_field_keeps_empty_and_null_as_they_are():
@@ -248,7 +262,7 @@ def test_field_does_not_decrypt_user_input():
 def test_field_names_itself_when_a_stored_value_cannot_be_decrypted():
     field = Vault._meta.get_field("secret")
     with pytest.raises(DecryptionError, match=r"privacy\.Vault\.secret"):
-        field.from_db_value("garbage", None, connection)
+        unseal(field.from_db_value("garbage", None, connection))
 
 
 def test_field_refuses_comparisons_of_ciphertext():
@@ -313,11 +327,11 @@ def test_p_sec_1_the_database_holds_only_ciphertext(vault_table):
     raw = stored_secret(vault.pk)
     assert SSN not in raw
     assert decrypt(raw) == SSN
-    assert vault.secret == SSN  # the instance keeps plain text after saving
-    assert Vault.objects.get(pk=vault.pk).secret == SSN
+    assert vault.secret == SSN  # the instance keeps what its writer gave
+    assert unseal(Vault.objects.get(pk=vault.pk).secret) == SSN
     Vault.objects.filter(pk=vault.pk).update(secret="987-65-4321")
     assert "987-65-4321" not in stored_secret(vault.pk)
-    assert Vault.objects.values_list("secret", flat=True).get(pk=vault.pk) == "987-65-4321"
+    assert unseal(Vault.objects.values_list("secret", flat=True).get(pk=vault.pk)) == "987-65-4321"
 
 
 def test_empty_and_null_values_are_stored_in_clear(vault_table):
@@ -355,7 +369,10 @@ def test_p_sec_1_column_rotate_re_encrypts_old_values_once(vault_table):
         again = column_rotate(Vault, field, batch_size=2)
         assert (again.rotated, again.current) == (0, 6)
     with override_settings(ENCRYPTION_KEYS=[KEY_B]):
-        secrets = dict(Vault.objects.values_list("label", "secret"))
+        secrets = {
+            label: unseal(secret) if isinstance(secret, Sealed) else secret
+            for label, secret in Vault.objects.values_list("label", "secret")
+        }
     assert secrets == {
         **{str(n): f"secret {n}" for n in range(5)},
         "new": "secret new",
@@ -385,7 +402,8 @@ def test_encryption_rotate_command_prints_counts_and_is_idempotent(vault_table, 
         call_command("encryption_rotate", "--batch-size", "2", stdout=out)
         assert out.getvalue().splitlines() == [
             "privacy.Vault.secret: 3 rotated, 0 already current, 0 unreadable",
-            "Re-encrypted 3 values in 1 column; 0 were already under the newest key.",
+            "sealed files: 0 rotated, 0 already current, 0 unreadable",
+            "Re-encrypted 3 values in 1 column and 0 files; 0 were already under the newest key.",
         ]
         out = StringIO()
         call_command("encryption_rotate", stdout=out)
@@ -393,7 +411,7 @@ def test_encryption_rotate_command_prints_counts_and_is_idempotent(vault_table, 
             "privacy.Vault.secret: 0 rotated, 3 already current, 0 unreadable"
         )
     with override_settings(ENCRYPTION_KEYS=[KEY_B]):
-        assert sorted(Vault.objects.values_list("secret", flat=True)) == [
+        assert sorted(unseal(v) for v in Vault.objects.values_list("secret", flat=True)) == [
             "secret 0",
             "secret 1",
             "secret 2",

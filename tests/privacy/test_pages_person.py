@@ -251,7 +251,7 @@ def test_identity_document_upload_checks_the_file_type():
     assert accepted.status_code == 302
     request.refresh_from_db()
     assert request.identity_document_type == "image/png"
-    assert request.identity_document.startswith("identity/")
+    assert request.identity_document.name.startswith("identity/")
 
 
 # --- Download my data (RIGHT-1) ------------------------------------------------------------

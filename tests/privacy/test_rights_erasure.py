@@ -49,6 +49,7 @@ from recommerce.platform.idempotency import idempotent_call
 from recommerce.platform.models import IdempotentRequest
 from recommerce.platform.providers import clear_provider_cache
 from recommerce.privacy import purposes
+from recommerce.privacy.encryption.files import MAGIC
 from recommerce.privacy.models import (
     AuditEvent,
     DataRequest,
@@ -397,10 +398,11 @@ def test_right_3_canary_survives_only_under_legal_hold(
         ("privacy.StaffAccess", "what"),
         ("privacy.ProcessingLimit", "reason"),
     } <= places(before_db)
-    assert places(before_files) == {
-        ("media", document.file.name),
-        ("private", canary["export"].file_name),
-    }
+    # The seller's registration extract names the person, but it is sealed at rest (SEC-1):
+    # no scan of the disk reads it; only the export, a plain ZIP, does.
+    assert places(before_files) == {("private", canary["export"].file_name)}
+    sealed_extract = storage_dirs["private"] / document.file.name
+    assert sealed_extract.read_bytes().startswith(MAGIC)
 
     request = data_request_submit(
         kind=DataRequest.Kind.ERASURE,
@@ -423,8 +425,9 @@ def test_right_3_canary_survives_only_under_legal_hold(
     assert after_db == HELD_IN_DATABASE
     for label, field in after_db:
         assert registry.personal_fields[(label, field)].erasure is Erasure.LEGAL_HOLD
-    # The seller's registration extract is the company's, kept for its legal period.
-    assert places(scan_files(storage_dirs)) == {("media", document.file.name)}
+    # The seller's registration extract is the company's, kept (sealed) for its legal period.
+    assert places(scan_files(storage_dirs)) == set()
+    assert sealed_extract.read_bytes().startswith(MAGIC)
     assert registry.personal_fields[("accounts.SellerDocument", "file")].erasure is (
         Erasure.LEGAL_HOLD
     )

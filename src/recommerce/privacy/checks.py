@@ -67,6 +67,57 @@ def registry_errors(
             )
     errors += path_errors(models_to_check, reg)
     errors += presentation_errors(models_to_check, reg)
+    errors += encrypted_errors(models_to_check, reg)
+    return errors
+
+
+def encrypted_errors(
+    models_to_check: Iterable[type[models.Model]], reg: Registry
+) -> list[checks.CheckMessage]:
+    """Check that encrypted fields are registered so the code can still open them.
+
+    A loaded encrypted value is sealed; only ``sensitive_read`` opens it, for a sensitive
+    field and a declared purpose (PURP-2). The person's export opens it to answer their
+    access request, so an exported one declares that purpose; a keyed hash of ciphertext
+    would join every row, so none is pseudonymised.
+    """
+    from recommerce.privacy.encryption import EncryptedTextField
+    from recommerce.privacy.purposes import LEGAL_DATA_PROTECTION
+    from recommerce.privacy.registry import Erasure
+
+    errors: list[checks.CheckMessage] = []
+    for model in models_to_check:
+        for item in reg.fields_of(model):
+            if not isinstance(model._meta.get_field(item.field_name), EncryptedTextField):
+                continue
+            where = f"{model._meta.label}.{item.field_name}"
+            if not item.sensitive:
+                errors.append(
+                    checks.Error(
+                        f"{where} is encrypted but not registered as sensitive: nothing could "
+                        "read it.",
+                        hint="Add sensitive=True to its personal(...) declaration.",
+                        id="privacy.E012",
+                    )
+                )
+            exported = item.exported and item.subject is not None
+            if exported and LEGAL_DATA_PROTECTION not in item.purposes:
+                errors.append(
+                    checks.Error(
+                        f"{where} is encrypted and exported: the export opens it to answer the "
+                        "person's access request, a purpose it must declare.",
+                        hint="Add purposes.LEGAL_DATA_PROTECTION, or exported=False.",
+                        id="privacy.E012",
+                    )
+                )
+            if item.erasure is Erasure.PSEUDONYMISE:
+                errors.append(
+                    checks.Error(
+                        f"{where} is encrypted and cannot be pseudonymised.",
+                        hint="Choose delete, anonymise or legal hold.",
+                        id="privacy.E013",
+                    )
+                )
     return errors
 
 

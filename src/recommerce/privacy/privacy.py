@@ -190,6 +190,11 @@ registry.register(
         "error",
         "created_at",
     ),
+    not_personal(
+        "code_hash",
+        "code_attempts",
+        reason="a keyed hash of the download's one-time code and the tries left",
+    ),
 )
 registry.register(
     ProcessingLimit,

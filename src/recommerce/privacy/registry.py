@@ -340,13 +340,18 @@ class Registry:
         )
 
     def is_encrypted(self, item: PersonalField) -> bool:
-        """Tell whether the field is stored encrypted (an ``EncryptedTextField``)."""
+        """Tell whether the field is stored encrypted: an ``EncryptedTextField``, or a file
+        field whose files are sealed (``SealedStorage``)."""
         from django.apps import apps
 
         from recommerce.privacy.encryption import EncryptedTextField
+        from recommerce.privacy.encryption.files import SealedStorage
 
         model = self.model_classes.get(item.model_label) or apps.get_model(item.model_label)
-        return isinstance(model._meta.get_field(item.field_name), EncryptedTextField)
+        field = model._meta.get_field(item.field_name)
+        if isinstance(field, models.FileField):
+            return isinstance(field.storage, SealedStorage)
+        return isinstance(field, EncryptedTextField)
 
     def by_model(self) -> dict[type[models.Model], list[PersonalField]]:
         """Return the personal fields grouped by model, in a stable order."""

@@ -13,6 +13,7 @@ from django_countries.fields import CountryField
 from recommerce.accounts.models.invitations import Invitation
 from recommerce.platform.models import TimeStampedModel
 from recommerce.privacy.encryption import EncryptedTextField
+from recommerce.privacy.encryption.files import sealed_storage
 
 MIN_WARRANTY_MONTHS = 12
 MIN_RETURN_DAYS = 30
@@ -137,7 +138,7 @@ class SellerInvitation(Invitation):
 
 def seller_document_path(instance: SellerDocument, filename: str) -> str:
     # Never the uploaded name: it may carry a path or personal data.
-    return f"private/sellers/{instance.seller_id}/{instance.token}.{instance.extension}"
+    return f"sellers/{instance.seller_id}/{instance.token}.{instance.extension}"
 
 
 class SellerDocument(TimeStampedModel):
@@ -154,7 +155,8 @@ class SellerDocument(TimeStampedModel):
     extension = models.CharField(max_length=8)
     content_type = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    file = models.FileField(upload_to=seller_document_path)
+    # Sealed in private storage (SEC-1): no URL reaches it, only the access-checked view.
+    file = models.FileField(upload_to=seller_document_path, storage=sealed_storage)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

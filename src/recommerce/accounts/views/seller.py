@@ -26,6 +26,7 @@ from recommerce.accounts.views.common import (
     form_errors_from,
     invitation_page,
 )
+from recommerce.privacy.services import staff_access_record
 
 
 def _owned_seller(request: AuthedRequest) -> Seller | None:
@@ -150,9 +151,19 @@ def seller_submit(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def seller_document(request: AuthedRequest, token: str) -> FileResponse:
+    """Hand a document of the file, decrypted, to the seller's people or reviewing staff."""
     document = selectors.seller_document_get_for(user=request.user, token=token)
     if document is None:
         raise Http404("No such document.")
+    membership = selectors.seller_membership_for(user=request.user)
+    if membership is None or membership.seller_id != document.seller_id:
+        # A reviewer's look at the people named in a company's papers (SEC-1).
+        staff_access_record(
+            staff=request.user,
+            subject=None,
+            what=f"seller {document.seller_id} document {document.pk} ({document.kind})",
+            path=request.path,
+        )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -1,5 +1,10 @@
 """Encryption at rest for sensitive personal data (SEC-1).
 
+Encrypted columns load as ``Sealed`` values that never show their plain text; only
+``privacy.services.sensitive`` opens them, for a declared purpose (PURP-2). Files are
+sealed too (``files``): kept encrypted in private storage and read only by the views that
+check who asks.
+
 Values are Fernet tokens (AES-128-CBC with HMAC-SHA256) under a ``MultiFernet``: the first
 key of ``ENCRYPTION_KEYS`` encrypts and every key decrypts, so a new key is put in front,
 ``manage.py encryption_rotate`` re-encrypts the stored values, and the old key can then be
@@ -27,12 +32,14 @@ from recommerce.privacy.encryption.rotation import (
     column_rotate,
     encrypted_columns,
 )
+from recommerce.privacy.encryption.sealed import Sealed
 
 __all__ = [
     "ColumnRotation",
     "DecryptionError",
     "EncryptedTextField",
     "EncryptionError",
+    "Sealed",
     "blind_index",
     "column_rotate",
     "decrypt",

@@ -1,4 +1,4 @@
-"""A model field that stores its text encrypted and hands the application plain text."""
+"""A model field that stores its text encrypted and hands the application a sealed value."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.fields import NOT_PROVIDED
 from django.db.models.lookups import Lookup, Transform
 
-from recommerce.privacy.encryption.cipher import DecryptionError, decrypt, encrypt
+from recommerce.privacy.encryption.cipher import encrypt
+from recommerce.privacy.encryption.sealed import Sealed, sealed_token
 
 # Ciphertext is randomised, so only "is there a value at all" can be asked of the column.
 ALLOWED_LOOKUPS = frozenset({"isnull"})
@@ -27,10 +28,13 @@ else:
 class EncryptedTextField(_TextField):
     """Text encrypted at rest with the configured Fernet keys (SEC-1).
 
-    The column holds a Fernet token; the model attribute holds the plain ``str``. Empty
-    strings and ``None`` are stored as they are. The column cannot be filtered, except with
-    ``__isnull``: to find rows by value, store ``blind_index(value, purpose=...)`` in a
-    separate indexed column and filter on that.
+    The column holds a Fernet token. A loaded row's attribute holds a ``Sealed`` value
+    that never shows the plain text; only ``privacy.services.sensitive`` opens it, for a
+    declared purpose (PURP-2). Assigning a ``str`` and saving encrypts it; saving a loaded
+    ``Sealed`` writes its ciphertext back unchanged. Empty strings and ``None`` are stored as
+    they are. The column cannot be filtered, except with ``__isnull``: to find rows by
+    value, store ``blind_index(value, purpose=...)`` in a separate indexed column and filter
+    on that.
 
     ``to_python`` does not decrypt: it receives user input during validation, and turning a
     submitted token into plain text would let anyone holding a stolen token read it back.
@@ -70,19 +74,28 @@ class EncryptedTextField(_TextField):
 
     def from_db_value(
         self, value: str | None, expression: Any, connection: BaseDatabaseWrapper
-    ) -> str | None:
+    ) -> Sealed | str | None:
         if not value:
             return value
-        try:
-            return decrypt(value)
-        except DecryptionError as error:
-            raise DecryptionError(f"{self._label()}: {error}") from None
+        return Sealed(value, label=self._label())
+
+    def to_python(self, value: Any) -> Any:
+        # full_clean() passes every attribute through here: a loaded value stays sealed.
+        if isinstance(value, Sealed):
+            return value
+        return super().to_python(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
+        if isinstance(value, Sealed):
+            return sealed_token(value)
         if not value:
             return value
         return encrypt(value)
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serializers (dumpdata) write the ciphertext, never the plain text nor "[encrypted]".
+        return str(self.get_prep_value(self.value_from_object(obj)) or "")
 
     def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name not in ALLOWED_LOOKUPS:

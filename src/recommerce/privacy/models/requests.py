@@ -3,10 +3,17 @@ restrictions and objections a person has in force (CONSENT-7)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
-from recommerce.privacy.encryption import EncryptedTextField
+from recommerce.privacy.encryption.files import sealed_storage
+
+
+def identity_document_path(instance: DataRequest, filename: str) -> str:
+    # Never the uploaded name: it may carry the person's name.
+    return f"identity/{instance.reference}-{secrets.token_hex(8)}"
 
 
 class DataRequest(models.Model):
@@ -69,7 +76,10 @@ class DataRequest(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     verification_method = models.CharField(max_length=64, blank=True)
     document_requested_at = models.DateTimeField(null=True, blank=True)
-    identity_document = EncryptedTextField(blank=True, help_text="Encrypted storage name")
+    # Sealed in private storage (SEC-1), deleted when the request closes (RIGHT-4).
+    identity_document = models.FileField(
+        blank=True, upload_to=identity_document_path, storage=sealed_storage
+    )
     identity_document_type = models.CharField(max_length=60, blank=True)
     answer = models.TextField(blank=True, help_text="The answer sent, or why it was refused")
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -131,6 +141,9 @@ class ExportArchive(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     file_name = models.CharField(max_length=200, blank=True)
     size = models.PositiveIntegerField(default=0)
+    # The one-time code emailed with the link: whoever is not the owner signed in needs it.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
     expires_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 
+from recommerce.privacy.encryption import Sealed
 from recommerce.privacy.paths import concrete_field
+from recommerce.privacy.purposes import LEGAL_DATA_PROTECTION
 from recommerce.privacy.registry import PersonalField, Registry, registry
 from recommerce.privacy.rights.rows import Holding, person_holdings
+from recommerce.privacy.services.sensitive import sensitive_open
 
 FORMAT_VERSION = "1.0"
 NOT_EXPORTED_CATEGORIES = ("user.credentials.",)  # secrets: a hash or a key proves nothing
@@ -33,7 +36,8 @@ class Section:
     categories: list[str]
     columns: list[str]
     records: list[dict[str, Any]] = field(default_factory=list)
-    files: list[tuple[str, str]] = field(default_factory=list)  # (storage name, zip name)
+    # (the field's storage, the file's name there, its name in the ZIP)
+    files: list[tuple[Storage, str, str]] = field(default_factory=list)
 
 
 def exported_fields(fields: tuple[PersonalField, ...] | list[PersonalField]) -> list[PersonalField]:
@@ -70,14 +74,18 @@ def _section(holding: Holding) -> Section | None:
         columns=columns,
     )
     attnames = {name: concrete_field(model, name).attname for name in names}
+    items = {item.field_name: item for item in chosen}
     for obj in model._base_manager.filter(pk__in=holding.pks).order_by("pk"):
         record: dict[str, Any] = {"id": obj.pk}
         for name in names:
             field_ = concrete_field(model, name)
             value = getattr(obj, attnames[name])
+            if isinstance(value, Sealed):
+                # Answering the person's own access request is a purpose the field declares.
+                value = sensitive_open(value, item=items[name], purpose=LEGAL_DATA_PROTECTION)
             if isinstance(field_, models.FileField) and value:
                 zip_name = f"files/{section.key}/{obj.pk}-{str(value).rsplit('/', 1)[-1]}"
-                section.files.append((str(value), zip_name))
+                section.files.append((field_.storage, str(value), zip_name))
                 value = zip_name
             record[name] = plain(value)
         section.records.append(record)
@@ -122,9 +130,9 @@ def export_archive_bytes(user: Any, *, schema_url: str, reg: Registry = registry
         archive.writestr("data.json", json.dumps(document, ensure_ascii=False))
         for section in sections:
             archive.writestr(f"csv/{section.key}.csv", _csv(section))
-            for storage_name, zip_name in section.files:
-                if default_storage.exists(storage_name):
-                    with default_storage.open(storage_name, "rb") as handle:
+            for storage, storage_name, zip_name in section.files:
+                if storage.exists(storage_name):
+                    with storage.open(storage_name, "rb") as handle:
                         archive.writestr(zip_name, handle.read())
         summary = summary_html(user, sections, generated_at=document["generated_at"], reg=reg)
         archive.writestr("summary.html", summary)

@@ -18,14 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import F
 from django.utils import dateformat, timezone
 
 from recommerce.platform.mail import send_templated
 from recommerce.privacy.deadlines import Jurisdiction, deadlines_for
-from recommerce.privacy.encryption import decrypt, encrypt
 from recommerce.privacy.models import DataRequest, DataRequestEvent, ErasureRecord
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.rights.kept import kept_lines
@@ -202,15 +200,12 @@ def data_request_document_ask(*, request: DataRequest, actor: Any, note: str) ->
 def data_request_document_upload(
     *, request: DataRequest, content: bytes, content_type: str
 ) -> None:
-    """Store the document encrypted at rest; it is deleted when the request closes."""
+    """Store the document sealed at rest; it is deleted when the request closes."""
     if request.document_requested_at is None or not request.is_open:
         raise RequestError("No identity document is expected for this request.")
     _document_delete(request)
-    token = encrypt(content.hex())
-    name = storages["private"].save(
-        f"identity/{request.reference}-{secrets.token_hex(8)}.enc", ContentFile(token.encode())
-    )
-    request.identity_document, request.identity_document_type = name, content_type
+    request.identity_document.save("document", ContentFile(content), save=False)
+    request.identity_document_type = content_type
     request.save(update_fields=["identity_document", "identity_document_type"])
     _event(request, "identity document received", note=content_type)
 
@@ -221,8 +216,8 @@ def data_request_document_read(*, request: DataRequest, staff: Any) -> bytes:
 
     if not staff.has_perm("privacy.handle_datarequest"):
         raise PermissionError("Only the data-protection team reads identity documents.")
-    with storages["private"].open(request.identity_document, "rb") as handle:
-        content = bytes.fromhex(decrypt(handle.read().decode()))
+    with request.identity_document.open("rb") as handle:
+        content = bytes(handle.read())
     staff_access_record(
         staff=staff, subject=request.user, what=f"identity document of {request.reference}"
     )
@@ -231,8 +226,8 @@ def data_request_document_read(*, request: DataRequest, staff: Any) -> bytes:
 
 def _document_delete(request: DataRequest) -> None:
     if request.identity_document:
-        name = request.identity_document
-        transaction.on_commit(lambda: storages["private"].delete(name))
+        name, storage = request.identity_document.name, request.identity_document.storage
+        transaction.on_commit(lambda: storage.delete(name))
         request.identity_document, request.identity_document_type = "", ""
 
 

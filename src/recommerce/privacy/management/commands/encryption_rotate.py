@@ -1,4 +1,5 @@
-"""``manage.py encryption_rotate``: re-encrypt stored sensitive data under the newest key."""
+"""``manage.py encryption_rotate``: re-encrypt stored sensitive data under the newest key:
+every encrypted column, then every sealed file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
 from recommerce.privacy.encryption import column_rotate, encrypted_columns
+from recommerce.privacy.encryption.files import files_rotate
 from recommerce.privacy.encryption.keys import keyring
 from recommerce.privacy.encryption.rotation import DEFAULT_BATCH_SIZE
 
@@ -18,8 +20,9 @@ def _count(number: int, noun: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every encrypted column under the newest key of ENCRYPTION_KEYS. Put the "
-        "new key first, run this, and only then remove the old key. Safe to run again."
+        "Re-encrypt every encrypted column and every sealed file under the newest key of "
+        "ENCRYPTION_KEYS. Put the new key first, run this, and only then remove the old key. "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -48,9 +51,6 @@ class Command(BaseCommand):
                 self.stdout.write(message)
 
         columns = encrypted_columns()
-        if not columns:
-            write("No encrypted columns.")
-            return
         if keyring().count == 1:
             write("Only one encryption key is configured; checking every value can be read.")
         totals = {"rotated": 0, "current": 0, "unreadable": 0, "changed": 0}
@@ -71,17 +71,30 @@ class Command(BaseCommand):
             if result.unreadable:
                 pks = ", ".join(str(pk) for pk in result.unreadable_pks)
                 lost.append(f"{result.column} (primary keys include {pks})")
+        files = files_rotate(dry_run=dry_run)
+        line = (
+            f"sealed files: {files.rotated:,} {'to rotate' if dry_run else 'rotated'}, "
+            f"{files.current:,} already current, {files.unreadable:,} unreadable"
+        )
+        if files.changed:
+            line += f", {files.changed:,} deleted or replaced meanwhile, left as they are"
+        write(line)
+        if files.unreadable:
+            lost.append(f"sealed files (names include {', '.join(files.unreadable_names)})")
+        current = totals["current"] + files.current
         verb = "Would re-encrypt" if dry_run else "Re-encrypted"
         write(
             self.style.SUCCESS(
                 f"{verb} {_count(totals['rotated'], 'value')} in "
-                f"{_count(len(columns), 'column')}; {totals['current']:,} "
-                f"{'was' if totals['current'] == 1 else 'were'} already under the newest key."
+                f"{_count(len(columns), 'column')} and {_count(files.rotated, 'file')}; "
+                f"{current:,} {'was' if current == 1 else 'were'} already under the newest key."
             )
         )
         if lost:
+            unreadable = _count(totals["unreadable"], "value")
+            if files.unreadable:
+                unreadable += f" and {_count(files.unreadable, 'file')}"
             raise CommandError(
-                f"{_count(totals['unreadable'], 'value')} cannot be decrypted by any "
-                f"configured key: {'; '.join(lost)}"
+                f"{unreadable} cannot be decrypted by any configured key: {'; '.join(lost)}"
                 + ". Add back the key that made them before removing any other key."
             )
