@@ -1,7 +1,8 @@
-"""The admin shows each staff role what its permissions allow, and logs looks at people.
+"""The admin shows each staff role what its permissions allow.
 
-Opening a person in the admin writes a staff-access row (SEC-1), as the staff pages do;
-a seller's IBAN is never shown, only its masked form.
+Every page showing a person's data writes a staff-access row (SEC-1): the admin site does
+it for every registered model (``privacy.admin_site``). A seller's IBAN is never shown,
+only its masked form.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from recommerce.accounts.models import Address, Company, CompanyMembership, Seller, User
-from recommerce.privacy.services import staff_access_record
 
 
 class AddressInline(admin.TabularInline[Address, User]):
@@ -41,21 +41,6 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # (its type expects A
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Lists of people are for the admin role; other roles use the logged staff pages.
         return request.user.has_perm("accounts.change_user")
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        subject = User.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if subject is not None and response.status_code == 200:
-            staff_access_record(
-                staff=request.user, subject=subject, what="admin: account", path=request.path
-            )
-        return response
 
 
 @admin.register(Seller)

@@ -1,6 +1,7 @@
 """Read-only admin pages: payments change only through the provider's facts.
 
-Opening a payment writes a staff-access row for its payer (SEC-1), as the staff pages do.
+Opening a payment writes a staff-access row for its payer (SEC-1): the admin site does it
+for every registered model (``privacy.admin_site``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from recommerce.payments.models import (
     Chargeback,
@@ -19,7 +20,6 @@ from recommerce.payments.models import (
     Transfer,
     WebhookEvent,
 )
-from recommerce.privacy.services import staff_access_record
 
 M = TypeVar("M", bound=Model)
 
@@ -64,21 +64,6 @@ class PaymentAdmin(ReadOnlyAdmin[Payment]):
     list_filter = ["status", "provider", "plan"]
     search_fields = ["reference", "provider_session_id", "provider_payment_id"]
     inlines = [InstalmentPlanInline]
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        payment = Payment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
-        if payment is not None and payment.payer is not None and response.status_code == 200:
-            staff_access_record(
-                staff=request.user, subject=payment.payer, what="admin: payment", path=request.path
-            )
-        return response
 
 
 @admin.register(Refund)

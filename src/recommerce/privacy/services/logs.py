@@ -33,6 +33,17 @@ def staff_access_record(*, staff: Any, subject: Any, what: str, path: str = "") 
     return StaffAccess.objects.create(staff=staff, subject=subject, what=what, path=path[:300])
 
 
+def staff_access_record_many(
+    *, staff: Any, looks: Iterable[tuple[Any, str]], path: str = ""
+) -> int:
+    """Log several looks of one staff member at once: ``(subject id or None, what)`` each."""
+    rows = [
+        StaffAccess(staff=staff, subject_id=subject, what=what[:120], path=path[:300])
+        for subject, what in looks
+    ]
+    return len(StaffAccess.objects.bulk_create(rows))
+
+
 def disclosure_record(
     *,
     subject: Any,
