@@ -105,7 +105,8 @@ def shop(transactional_db: None) -> Iterator[Shop]:
     Seller track records are chosen so that the best offer of a grade is not always the
     cheapest one (see offers/best.py).
     """
-    shop = Shop(media_dir=f"e2e-{uuid.uuid4().hex[:12]}")
+    # Under catalog/, the only folder of uploads the site serves (ADR 0010).
+    shop = Shop(media_dir=f"catalog/e2e-{uuid.uuid4().hex[:12]}")
     f.category("Smartphones", position=1)
     f.category("Laptops", position=2)
     f.category("Tablets", position=3)
