@@ -42,6 +42,7 @@ def test_right_1_right_3_share_5_a_person_downloads_then_erases_their_data(
 ):
     settings.SITE_URL = live_server.url
     person = make_buyer("noemie.privacy@example.com")
+    make_buyer("oscar.other@example.com")
     disclosure_record(
         subject=person,
         recipient_kind=Disclosure.RecipientKind.CARRIER,
@@ -67,6 +68,15 @@ def test_right_1_right_3_share_5_a_person_downloads_then_erases_their_data(
     visit.assert_first_party_only()
     link = re.search(r"https?://\S+/privacy/export/\S+/", mail.outbox[-1].body)
     assert link is not None
+    # In another person's session the link alone opens nothing: it asks for the code.
+    elsewhere = browse()
+    sign_in(elsewhere, "oscar.other@example.com")
+    elsewhere.page.goto(elsewhere.url(_path(link.group(0))))
+    expect(elsewhere.page.locator(".message")).to_contain_text("belongs to another account")
+    elsewhere.page.get_by_label("Code from the email").fill("WRONGCODE1")
+    elsewhere.page.get_by_role("button", name="Download my data").click()
+    expect(elsewhere.page.locator(".field-error")).to_contain_text("not the one we emailed")
+    elsewhere.screenshot("privacy-01b-export-asks-the-code")
     page.goto(visit.url(_path(link.group(0))))
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my data").click()
@@ -76,8 +86,7 @@ def test_right_1_right_3_share_5_a_person_downloads_then_erases_their_data(
     assert data["sections"]["accounts.user"]["records"][0]["email"] == (
         "noemie.privacy@example.com"
     )
-    page.goto(visit.url(_path(link.group(0))))
-    page.get_by_role("button", name="Download my data").click()
+    page.goto(visit.url(_path(link.group(0))))  # a spent link says so at once
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile("no longer|used"))
 
     # Stop a use of the data (CONSENT-7).

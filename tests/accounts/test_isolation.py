@@ -148,11 +148,9 @@ PUBLIC |= {"privacy:notice", "privacy:notice-version"}
 # Links whose token is the credential of someone without an account: the parent asked to
 # authorise a minor holds the emailed link, which names only the child's first name.
 CAPABILITY_LINKS = {"accounts:parental_consent"}
-# A data export's signed, expiring, one-time link is the credential of whoever asked for it
-# (tests/privacy/test_pages_person.py). A request's reference, emailed to the requester,
-# opens pages that show only the request's kind and dates: the emailed code is still needed.
+# A request's reference, emailed to the requester, opens pages that show only the
+# request's kind and dates: the emailed code is still needed.
 CAPABILITY_LINKS |= {
-    "privacy:export-download",
     "privacy:request-verify",
     "privacy:request-resend",
     "privacy:request-document",
@@ -193,6 +191,8 @@ OWN_MATRICES: dict[str, tuple[str, str]] = {
     ),
     "privacy_staff:request-document": ("privacy/test_dpo_console.py", '"{ref}/document/"'),
     "privacy_staff:request-action": ("privacy/test_dpo_console.py", '"{ref}/verify/"'),
+    # A data export's link opens it only for its owner signed in, or with the emailed code.
+    "privacy:export-download": ("privacy/test_export_links.py", "other.post(link_in(body)"),
 }
 # The sandbox payment provider's own pages stand for the provider's site: like any hosted
 # payment page, whoever holds the session's id may pay it, and it shows only the amount.

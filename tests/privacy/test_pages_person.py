@@ -274,19 +274,20 @@ def test_export_link_works_once_then_410(django_capture_on_commit_callbacks: Any
     found = re.search(r"https?://\S+(/privacy/export/[^/\s]+/)", mail.outbox[0].body)
     assert found is not None, mail.outbox[0].body
     link = found.group(1)
+    code = re.search(r"one-time code:\n(\w+)", mail.outbox[0].body).group(1)
 
-    stranger = Client()  # the signed link is the credential, no session needed
-    assert stranger.get(link).status_code == 200
+    elsewhere = Client()  # another device: the link and the emailed code, no session
+    assert elsewhere.get(link).status_code == 200
     archive.refresh_from_db()
     assert archive.status == "ready"  # opening the link does not spend it
 
-    download = stranger.post(link)
+    download = elsewhere.post(link, {"code": code})
 
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
     assert download["Content-Disposition"] == 'attachment; filename="recommerce-data.zip"'
     assert download["Cache-Control"] == "no-store"
-    schema_response = stranger.get(reverse("privacy:export-schema"))
+    schema_response = elsewhere.get(reverse("privacy:export-schema"))
     assert schema_response.status_code == 200
     assert schema_response["Cache-Control"] == "public, max-age=3600"
     with zipfile.ZipFile(io.BytesIO(download.content)) as archive_zip:
@@ -295,7 +296,7 @@ def test_export_link_works_once_then_410(django_capture_on_commit_callbacks: Any
     assert document["account_id"] == user.pk
     assert document["sections"]["accounts.user"]["records"][0]["email"] == "camille@example.com"
 
-    again = stranger.post(link)
+    again = elsewhere.post(link, {"code": code})
 
     assert again.status_code == 410
     assert "already used or is no longer available" in again.content.decode()

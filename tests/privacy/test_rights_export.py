@@ -307,7 +307,7 @@ def test_right_1_access_request_builds_the_export_emails_the_link_and_closes(
     built = stored.read_bytes()
 
     with django_capture_on_commit_callbacks(execute=True):
-        taken, content = export_take(token=token)
+        taken, content = export_take(token=token, user=person)
 
     assert (taken.pk, content) == (archive.pk, built)
     assert json.loads(unzip(content)["data.json"])["account_id"] == person.pk
@@ -317,7 +317,7 @@ def test_right_1_access_request_builds_the_export_emails_the_link_and_closes(
     assert not stored.exists()
 
     with pytest.raises(ExportUnavailable, match="already used or is no longer available"):
-        export_take(token=token)
+        export_take(token=token, user=person)
 
 
 def test_right_1_an_expired_link_fails_and_the_file_is_deleted(
@@ -335,7 +335,7 @@ def test_right_1_an_expired_link_fails_and_the_file_is_deleted(
 
     with time_machine.travel(start + dt.timedelta(hours=72, minutes=1), tick=False):
         with pytest.raises(ExportUnavailable, match="not valid or has expired"):
-            export_take(token=token)
+            export_take(token=token, user=person)
         assert stored.exists()
         assert exports_expire() == 1
 
@@ -343,7 +343,7 @@ def test_right_1_an_expired_link_fails_and_the_file_is_deleted(
     assert archive.status == ExportArchive.Status.EXPIRED
     assert not stored.exists()
     with pytest.raises(ExportUnavailable):
-        export_take(token=token)
+        export_take(token=token, user=person)
 
 
 def test_right_1_a_ready_archive_past_its_expiry_fails_even_with_a_fresh_token(
@@ -357,7 +357,7 @@ def test_right_1_a_ready_archive_past_its_expiry_fails_even_with_a_fresh_token(
     )
 
     with pytest.raises(ExportUnavailable, match=re.escape("This download link has expired.")):
-        export_take(token=export_link_token(archive))
+        export_take(token=export_link_token(archive), user=person)
     archive.refresh_from_db()
     assert archive.status == ExportArchive.Status.READY
 
@@ -381,7 +381,7 @@ def test_right_1_a_link_whose_file_is_gone_fails_cleanly(
     (storage_dirs["private"] / archive.file_name).unlink()
 
     with pytest.raises(ExportUnavailable, match="no longer available"):
-        export_take(token=export_link_token(archive))
+        export_take(token=export_link_token(archive), user=person)
     archive.refresh_from_db()
     assert archive.status == ExportArchive.Status.READY
 

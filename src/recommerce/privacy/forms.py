@@ -135,6 +135,18 @@ class CodeField(forms.CharField):
         return "".join(str(super().to_python(value) or "").split())
 
 
+class ExportCodeForm(SafeTextMixin, forms.Form):
+    """The one-time code emailed with a download link, for anyone not signed in as its owner."""
+
+    code = CodeField(
+        label="Code from the email",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}
+        ),
+    )
+
+
 class VerifyForm(SafeTextMixin, forms.Form):
     """The emailed code, and facts that tie the sender to the account (one per registry fact)."""
 

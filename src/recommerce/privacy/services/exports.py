@@ -1,9 +1,18 @@
-"""Data exports (RIGHT-1): prepared in the background, downloaded once, then deleted."""
+"""Data exports (RIGHT-1): prepared in the background, downloaded once, then deleted.
+
+Who gets the archive: its owner, signed in; or whoever gives the one-time code emailed with
+the link. The link alone is not enough, since links leak (a forwarded email, a shared
+browser history, a proxy's log): a signed-in person other than the owner without the code
+is refused, and the export stays available to its owner.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +29,10 @@ from recommerce.privacy.rights.export import export_archive_bytes
 from recommerce.privacy.selectors import export_archive_get
 
 SIGNING_SALT = "privacy.export"
+# Ten characters from 31 (no 0/O, 1/I/L): about 50 bits, typed from the email.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+CODE_ATTEMPTS = 5
 
 
 class ExportUnavailable(Exception):
@@ -32,6 +45,10 @@ class ExportNotFound(ExportUnavailable):
 
 class ExportNotReady(ExportUnavailable):
     """The export is still being prepared."""
+
+
+class ExportRefused(Exception):
+    """The asker may not take this export: not its owner, and no right code."""
 
 
 def _storage() -> Any:
@@ -75,26 +92,82 @@ def export_link_token(archive: ExportArchive) -> str:
     return signing.dumps({"a": archive.pk}, salt=SIGNING_SALT)
 
 
-@transaction.atomic
-def export_take(*, token: str) -> tuple[ExportArchive, bytes]:
-    """Return the archive and its bytes for a download link, once; the file is then deleted."""
+def export_code_issue(*, archive: ExportArchive) -> str:
+    """Make the one-time code that goes in the email with the link; keep only its hash."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    archive.code_hash, archive.code_attempts = _code_hash(archive, code), 0
+    archive.save(update_fields=["code_hash", "code_attempts"])
+    return code
+
+
+def _code_hash(archive: ExportArchive, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    normal = "".join(code.split()).upper()
+    return hmac.new(key, f"export:{archive.pk}:{normal}".encode(), hashlib.sha256).hexdigest()
+
+
+def export_from_link(*, token: str) -> ExportArchive:
+    """Return the archive a download link names, if the link is genuine and still valid.
+
+    Reads only: nothing is spent, so a page can show what the link needs before any click.
+    """
     max_age = dt.timedelta(hours=settings.PRIVACY_EXPORT_HOURS)
     try:
         payload = signing.loads(token, salt=SIGNING_SALT, max_age=max_age)
     except signing.BadSignature:
         raise ExportUnavailable("This download link is not valid or has expired.") from None
-    archive = ExportArchive.objects.select_for_update().filter(pk=payload.get("a")).first()
+    return _available(ExportArchive.objects.filter(pk=payload.get("a")).first())
+
+
+def _available(archive: ExportArchive | None) -> ExportArchive:
     if archive is None or archive.status != ExportArchive.Status.READY:
         raise ExportUnavailable("This download was already used or is no longer available.")
     if archive.expires_at and archive.expires_at < timezone.now():
         raise ExportUnavailable("This download link has expired.")
+    return archive
+
+
+def export_is_owner(archive: ExportArchive, user: Any) -> bool:
+    """Tell whether ``user`` is the signed-in owner of the archive (no code needed)."""
+    return bool(getattr(user, "is_authenticated", False) and user.pk == archive.user_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    reason: str
+
+
+def export_take(*, token: str, user: Any = None, code: str = "") -> tuple[ExportArchive, bytes]:
+    """Return the archive and its bytes, once, then delete the file.
+
+    The rule: the owner signed in (``user``), or whoever gives the one-time ``code`` of the
+    email. Anyone else is refused before the file is read and the export stays available;
+    a wrong code counts, and after ``CODE_ATTEMPTS`` of them only the owner signed in can
+    still take it.
+    """
+    result = _take(token=token, user=user, code=code)
+    if isinstance(result, _Refusal):
+        # Raised after the commit, so the count of wrong codes is kept.
+        raise ExportRefused(result.reason)
+    return result
+
+
+@transaction.atomic
+def _take(*, token: str, user: Any, code: str) -> tuple[ExportArchive, bytes] | _Refusal:
+    found = export_from_link(token=token)
+    archive = _available(ExportArchive.objects.select_for_update().filter(pk=found.pk).first())
+    if not export_is_owner(archive, user):
+        refusal = _check_code(archive, code)
+        if refusal is not None:
+            return refusal
     try:
         with _storage().open(archive.file_name, "rb") as handle:
             content = handle.read()
     except OSError:
         raise ExportUnavailable("This download is no longer available.") from None
     archive.status, archive.downloaded_at = ExportArchive.Status.DOWNLOADED, timezone.now()
-    archive.save(update_fields=["status", "downloaded_at"])
+    archive.code_hash = ""
+    archive.save(update_fields=["status", "downloaded_at", "code_hash"])
     name = archive.file_name
     transaction.on_commit(lambda: _storage().delete(name))
     return archive, content
@@ -113,7 +186,25 @@ def export_take_own(*, user: Any, archive_id: int) -> tuple[ExportArchive, bytes
         raise ExportNotFound("You have no export with this number.")
     if archive.status == ExportArchive.Status.PENDING:
         raise ExportNotReady("Your data is still being prepared; try again in a moment.")
-    return export_take(token=export_link_token(archive))
+    return export_take(token=export_link_token(archive), user=user)
+
+
+def _check_code(archive: ExportArchive, code: str) -> _Refusal | None:
+    if not archive.code_hash or archive.code_attempts >= CODE_ATTEMPTS:
+        return _Refusal(
+            "This download needs its owner signed in: the code of the email can no longer be used."
+        )
+    if not code.strip():
+        return _Refusal("Sign in as the owner of this data, or give the code of the email.")
+    if hmac.compare_digest(archive.code_hash, _code_hash(archive, code)):
+        return None
+    archive.code_attempts += 1
+    archive.save(update_fields=["code_attempts"])
+    left = CODE_ATTEMPTS - archive.code_attempts
+    return _Refusal(
+        "This code is not the one we emailed."
+        + (f" {left} tr{'y' if left == 1 else 'ies'} left." if left else "")
+    )
 
 
 def exports_expire(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
@@ -148,6 +239,7 @@ def export_mail(*, archive: ExportArchive) -> None:
         template="privacy/email/export_ready",
         context={
             "url": export_download_url(archive),
+            "code": export_code_issue(archive=archive),
             "hours": settings.PRIVACY_EXPORT_HOURS,
             "archive": archive,
         },

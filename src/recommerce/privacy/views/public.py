@@ -1,7 +1,8 @@
 """Public privacy pages: the request form, its identity check, the one-time export download.
 
-No account is needed: the emailed code proves the address, the facts tie it to an account,
-and the signed download link is the credential for an export.
+No account is needed: the emailed code proves the address, the facts tie it to an account.
+An export goes to its owner signed in, or to whoever has both its signed link and the
+one-time code emailed with it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from recommerce.privacy import selectors
-from recommerce.privacy.forms import DocumentForm, PublicRequestForm, VerifyForm
+from recommerce.privacy.forms import DocumentForm, ExportCodeForm, PublicRequestForm, VerifyForm
 from recommerce.privacy.models import DataRequest
 from recommerce.privacy.rights.schema import export_json_schema
-from recommerce.privacy.services.exports import ExportUnavailable, export_take
+from recommerce.privacy.services.exports import (
+    ExportRefused,
+    ExportUnavailable,
+    export_from_link,
+    export_is_owner,
+    export_take,
+)
 from recommerce.privacy.services.requests import (
     CODE_ATTEMPTS,
     CODE_MINUTES,
@@ -173,23 +180,48 @@ def request_document(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def export_download(request: HttpRequest, token: str) -> HttpResponse:
-    """Hand the export out once (RIGHT-1).
+    """Hand the export out once (RIGHT-1): to its owner signed in, or with the emailed code.
 
     Opening the link only shows a button: mail scanners and link previews fetch links,
     and a one-time download must not be spent by them.
     """
-    if request.method != "POST":
-        return render(request, "privacy/public/export_download.html", {"token": token})
     try:
-        _archive, content = export_take(token=token)
+        archive = export_from_link(token=token)
     except ExportUnavailable as error:
-        return render(
-            request, "privacy/public/export_gone.html", {"reason": str(error)}, status=410
-        )
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="recommerce-data.zip"'
-    response["Cache-Control"] = "no-store"
-    return response
+        return _export_gone(request, error)
+    owner = export_is_owner(archive, request.user)
+    form = None if owner else ExportCodeForm(request.POST if request.method == "POST" else None)
+    status = 400 if form is not None and form.is_bound and not form.is_valid() else 200
+    if request.method == "POST" and (form is None or form.is_valid()):
+        code = form.cleaned_data["code"] if form is not None else ""
+        try:
+            _archive, content = export_take(token=token, user=request.user, code=code)
+        except ExportUnavailable as error:
+            return _export_gone(request, error)
+        except ExportRefused as error:
+            if form is None:  # the owner signed out in another tab meanwhile
+                form = ExportCodeForm()
+            form.add_error("code", str(error))
+            status = 403
+        else:
+            response = HttpResponse(content, content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="recommerce-data.zip"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "privacy/public/export_download.html",
+        {
+            "token": token,
+            "form": form,
+            "someone_else": request.user.is_authenticated and not owner,
+        },
+        status=status,
+    )
+
+
+def _export_gone(request: HttpRequest, error: Exception) -> HttpResponse:
+    return render(request, "privacy/public/export_gone.html", {"reason": str(error)}, status=410)
 
 
 @require_safe
