@@ -247,6 +247,11 @@ def test_p_sec_1_the_migration_seals_identity_documents_of_the_previous_format(
 ):
     """Hardening 2.1: the previous format (a token of the bytes in hex, under an encrypted
     name) becomes a sealed file named in clear."""
+    if connection.vendor == "postgresql":  # the column as it was before (text), for the name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE privacy_datarequest ALTER COLUMN identity_document TYPE text"
+            )
     request = data_request_submit(
         kind=DataRequest.Kind.ACCESS,
         channel=DataRequest.Channel.WEB_FORM,
