@@ -105,7 +105,7 @@ def shop(transactional_db: None) -> Iterator[Shop]:
     Seller track records are chosen so that the best offer of a grade is not always the
     cheapest one (see offers/best.py).
     """
-    # Under catalog/, the only folder of uploads the site serves (ADR 0010).
+    # Under catalog/, the only folder of uploads the site serves (ADR 0013).
     shop = Shop(media_dir=f"catalog/e2e-{uuid.uuid4().hex[:12]}")
     f.category("Smartphones", position=1)
     f.category("Laptops", position=2)

@@ -332,7 +332,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 # Serve the public pictures (catalog/) from Django, never any other upload; production may
-# put them behind object storage or the reverse proxy instead (ADR 0010).
+# put them behind object storage or the reverse proxy instead (ADR 0013).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 STATIC_ROOT.mkdir(exist_ok=True)
 # Hashed, compressed static files need `collectstatic`; the demo and tests serve them from

@@ -35,6 +35,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 if settings.SERVE_MEDIA:
     urlpatterns += [
         # The public pictures only, never a directory: private files are sealed in another
-        # storage and leave it through their access-checked views (ADR 0010).
+        # storage and leave it through their access-checked views (ADR 0013).
         path("media/<path:name>", public_media, name="media"),
     ]

@@ -265,7 +265,7 @@ def test_p_sec_1_the_migration_seals_identity_documents_of_the_previous_format(
     DataRequest.objects.filter(pk=request.pk).update(
         identity_document=Value(encrypt(old_name), output_field=TextField())
     )
-    migration = _migration("privacy", "0006_sealed_identity_documents_export_codes")
+    migration = _migration("privacy", "0007_sealed_identity_documents_export_codes")
 
     with django_capture_on_commit_callbacks(execute=True):
         migration.seal_documents(apps, SimpleNamespace(connection=connection))

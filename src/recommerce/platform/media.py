@@ -5,7 +5,7 @@ characters and ending in a picture's extension. Anything else is a 404, includin
 spelling that a server or a file system might normalise into another folder (``//``,
 ``%2F``, ``..``, ``%2e%2e``, another case). Private files are not under ``MEDIA_ROOT`` at
 all: they live in the ``private`` storage and are handed out by views that check who asks
-(ADR 0010).
+(ADR 0013).
 """
 
 from __future__ import annotations

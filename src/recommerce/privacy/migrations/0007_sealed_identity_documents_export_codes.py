@@ -68,7 +68,7 @@ def unseal_documents(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0005_consent_and_notice_versions"),
+        ("privacy", "0006_erasure_kept_and_partly_done"),
     ]
 
     operations = [
