@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from recommerce.api import api
 from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
