@@ -108,8 +108,8 @@ def test_p_share_5_the_person_sees_the_fraud_service_under_who_received_my_data(
 
     page = client.get(reverse("privacy:mine")).content.decode()
 
-    assert "fraud prevention service (sandbox)" in page
-    assert "buyer email" in page
+    assert "Fraud prevention service (sandbox)" in page
+    assert "Email address" in page
 
 
 def test_p_share_5_the_data_map_names_the_fraud_service_and_an_erasure_can_tell_it():

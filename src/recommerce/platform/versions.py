@@ -3,8 +3,8 @@
 A cached page keyed on a version is never stale as long as each change bumps the version
 everywhere, at the moment the change becomes visible to other readers:
 
-- Where. With a shared cache (Redis) the counter lives in it. With a cache local to each
-  process (the default, local memory), a counter in one process's memory would leave the
+- Where. With a shared cache (Redis) the counter lives in it. With page pieces cached in
+  each process (local memory, or the embedded setup's split cache), a counter in one process's memory would leave the
   other web processes and the task worker serving their old pages; the counter then lives
   in a file under ``VAR_DIR`` whose size is the version: appending one byte is atomic
   between processes, and reading it is one ``stat``, no database query. Local caches mean
@@ -26,11 +26,14 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from recommerce.platform.cache import SplitCache
+
 _PREFIX = "version:"
 
 
 def _process_local() -> bool:
-    return isinstance(caches["default"], LocMemCache | DummyCache)
+    # The embedded setup's split cache keeps page pieces in each process's memory too.
+    return isinstance(caches["default"], LocMemCache | DummyCache | SplitCache)
 
 
 def _path(name: str) -> Path:
