@@ -4,9 +4,9 @@ A cached page keyed on a version is never stale as long as each change bumps the
 everywhere, at the moment the change becomes visible to other readers:
 
 - Where. With a shared cache (Redis) the counter lives in it. With page pieces cached in
-  each process (local memory, or the embedded setup's split cache), a counter in one process's memory would leave the
-  other web processes and the task worker serving their old pages; the counter then lives
-  in a file under ``VAR_DIR`` whose size is the version: appending one byte is atomic
+  each process (local memory, or the embedded setup's split cache), a counter in one
+  process's memory would leave the other web processes and the task worker serving their
+  old pages; the counter then lives in a file under ``VAR_DIR`` whose size is the version: appending one byte is atomic
   between processes, and reading it is one ``stat``, no database query. Local caches mean
   one machine, so a local file reaches every process.
 - When. A bump inside a transaction happens at once (later reads of the same transaction
