@@ -6,9 +6,9 @@ everywhere, at the moment the change becomes visible to other readers:
 - Where. With a shared cache (Redis) the counter lives in it. With page pieces cached in
   each process (local memory, or the embedded setup's split cache), a counter in one
   process's memory would leave the other web processes and the task worker serving their
-  old pages; the counter then lives in a file under ``VAR_DIR`` whose size is the version: appending one byte is atomic
-  between processes, and reading it is one ``stat``, no database query. Local caches mean
-  one machine, so a local file reaches every process.
+  old pages; the counter then lives in a file under ``VAR_DIR`` whose size is the version:
+  appending one byte is atomic between processes, and reading it is one ``stat``, no
+  database query. Local caches mean one machine, so a local file reaches every process.
 - When. A bump inside a transaction happens at once (later reads of the same transaction
   use new keys) and again when the transaction commits: a reader in another process that
   filled the new key between the first bump and the commit cached the state before the
