@@ -10,12 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommerce.orders.models import InsurancePolicy, Order
-from recommerce.orders.providers.insurer import SandboxInsurer, add_months, get_insurer
+from recommerce.orders.providers.insurer import SandboxInsurer, get_insurer
 from recommerce.orders.services import fulfilment
 from recommerce.orders.services.insurance import (
     insurance_retry_due,
     insurance_subscribe_for_order,
 )
+from recommerce.platform.calendar import add_months
 from recommerce.platform.providers import ProviderError
 from recommerce.privacy.models import Disclosure
 from tests.orders.conftest import World

@@ -8,12 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recommerce.platform.calendar import add_business_days, add_months
 from recommerce.privacy.deadlines import (
     REQUEST_RECORD_RETENTION_DAYS,
     Deadlines,
     Jurisdiction,
-    add_business_days,
-    add_months,
     deadlines_for,
     is_overdue,
 )

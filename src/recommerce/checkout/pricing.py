@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from recommerce.platform.calendar import add_business_days
 from recommerce.platform.money import without_vat
 
 EU_COUNTRIES = frozenset({
@@ -43,17 +44,6 @@ def charged_price(price_minor: int, *, rate_bp: int, reverse_charge: bool) -> in
 def vat_included(amount_minor: int, *, rate_bp: int, reverse_charge: bool) -> int:
     """Return the VAT contained in a charged amount (0 under the reverse charge)."""
     return 0 if reverse_charge else amount_minor - without_vat(amount_minor, rate_bp)
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """Return the date ``days`` business days (Monday to Friday) after ``start``."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
 
 
 def delivery_window(

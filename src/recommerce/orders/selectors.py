@@ -16,6 +16,7 @@ from django.utils import timezone
 from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership, User
 from recommerce.orders.models import InsurancePolicy, Order, OrderLine
 from recommerce.payments.models import Refund
+from recommerce.platform.calendar import add_business_days
 
 # What each seller tab lists; held orders are never among them (SHARE-1).
 SELLER_TABS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -185,8 +186,4 @@ def order_dispatch_deadline(*, order: Order) -> dt.date:
     days = max(
         (line.offer.dispatch_days for line in order.lines.select_related("offer")), default=1
     )
-    day = timezone.localdate(order.paid_at)
-    while days > 0:
-        day += dt.timedelta(days=1)
-        days -= day.weekday() < 5
-    return day
+    return add_business_days(timezone.localdate(order.paid_at), days)

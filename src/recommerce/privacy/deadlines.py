@@ -10,10 +10,11 @@ first 45 days.
 
 from __future__ import annotations
 
-import calendar
 import enum
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from recommerce.platform.calendar import add_business_days, add_months
 
 # Request records are kept 24 months to show accountability (CCPA §7101 asks for 24 months).
 REQUEST_RECORD_RETENTION_DAYS = 730
@@ -23,8 +24,6 @@ CCPA_ANSWER_DAYS = 45
 CCPA_EXTENSION_DAYS = 45
 GDPR_ANSWER_MONTHS = 1
 GDPR_EXTENSION_MONTHS = 2
-
-_SATURDAY = 5
 
 
 class Jurisdiction(enum.StrEnum):
@@ -42,36 +41,6 @@ class Deadlines:
     extended_answer_by: date
 
 
-def add_months(day: date, months: int) -> date:
-    """Return the same day number `months` later, clamped to the last day of that month.
-
-    31 January plus one month is 28 (or 29) February; 31 March plus one month is 30 April.
-    """
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    month = month0 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
-
-
-def add_business_days(day: date, count: int) -> date:
-    """Return the date `count` business days (Monday to Friday) after `day`.
-
-    Public holidays are not taken into account: which holidays apply depends on where the
-    business sits, and counting them as working days gives an earlier, and so safer, date.
-    A `count` of zero returns `day` unchanged.
-    """
-    if count < 0:
-        raise ValueError(f"count must not be negative, got {count}")
-    result = day
-    remaining = count
-    while remaining:
-        result += timedelta(days=1)
-        if result.weekday() < _SATURDAY:
-            remaining -= 1
-    return result
-
-
 def is_overdue(due: date, today: date) -> bool:
     """Tell whether a deadline has passed; the due date itself is still on time."""
     return today > due
@@ -81,7 +50,7 @@ def deadlines_for(jurisdiction: Jurisdiction, received: date) -> Deadlines:
     """Compute the deadlines for a request received on `received` under `jurisdiction`.
 
     For CCPA, the acknowledgement deadline counts Monday to Friday only and ignores public
-    holidays (see `add_business_days`).
+    holidays (see `platform.calendar`).
     """
     if jurisdiction is Jurisdiction.GDPR:
         answer_by = add_months(received, GDPR_ANSWER_MONTHS)

@@ -23,7 +23,6 @@ The sandbox answers offline and deterministically:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import re
@@ -36,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from recommerce.platform import clock
+from recommerce.platform.calendar import add_months
 from recommerce.platform.money import minor_exponent
 from recommerce.platform.providers import ProviderError, ProviderUnavailable, get_provider
 
@@ -44,7 +44,6 @@ __all__ = [
     "Insurer",
     "PolicyResult",
     "SandboxInsurer",
-    "add_months",
     "get_insurer",
 ]
 
@@ -122,15 +121,6 @@ def get_insurer() -> Insurer:
             f'settings.PROVIDERS["insurer"] built {provider!r}, which is not an insurer.'
         )
     return provider
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return the same day ``months`` later, or the month's last day if it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 # --- Sandbox ------------------------------------------------------------------------------
