@@ -443,6 +443,10 @@ CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES"
 # Days after dispatch when a parcel nobody reported on counts as delivered (the seller's own
 # carrier sends no news): the return period, payouts and erasures then stop waiting.
 ORDERS_DELIVERY_PRESUMED_DAYS = int(os.environ.get("ORDERS_DELIVERY_PRESUMED_DAYS", "30"))
+# Days after its dispatch deadline when an order the seller has not shipped is cancelled and
+# refunded, and days after payment when an order held for review nobody decided on is.
+ORDERS_UNSHIPPED_CANCEL_DAYS = int(os.environ.get("ORDERS_UNSHIPPED_CANCEL_DAYS", "7"))
+ORDERS_REVIEW_DAYS = int(os.environ.get("ORDERS_REVIEW_DAYS", "3"))
 CART_MAX_QUANTITY_PER_LINE = 50
 # Shipping per seller parcel: price in minor units, transit in business days after dispatch.
 SHIPPING_METHODS = {

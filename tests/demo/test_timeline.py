@@ -21,7 +21,8 @@ from recommerce.demo.people import DEMO_BUYER_EMAIL, DEMO_LOGINS, DEMO_SELLER_NA
 from recommerce.demo.seed import demo_people_join
 from recommerce.demo.timeline import OPENED_DAYS_AGO, days_ago, travel
 from recommerce.orders.models import Invoice, LedgerTransaction, Order, Payout, TrackingEvent
-from recommerce.payments.models import Payment
+from recommerce.orders.selectors import order_ship_by
+from recommerce.payments.models import Payment, Refund
 from recommerce.platform.providers import clear_provider_cache
 from tests import factories as f
 
@@ -94,8 +95,17 @@ def test_every_seeded_date_follows_the_story(quick, seeded_at):
             assert order.paid_at <= transaction.created_at < now
 
     shipped = next(o for o in orders if o.seller.name == DEMO_SELLER_NAME)
-    waiting = next(o for o in orders if o.seller.name != DEMO_SELLER_NAME)
-    assert (waiting.status, waiting.shipped_at) == (Order.Status.PAID, None)
+    lapsed = next(o for o in orders if o.seller.name != DEMO_SELLER_NAME)
+    # Never shipped, it was cancelled the day after its last day to ship, and refunded.
+    assert (lapsed.status, lapsed.shipped_at) == (Order.Status.CANCELLED, None)
+    assert lapsed.cancelled_at is not None
+    assert timezone.localdate(lapsed.cancelled_at) == order_ship_by(order=lapsed) + dt.timedelta(
+        days=1
+    )
+    assert lapsed.cancelled_at < now
+    refund = Refund.objects.get(payment=payment)
+    assert (refund.amount_minor, refund.reason) == (lapsed.total_minor, Refund.Reason.NOT_SHIPPED)
+    assert lapsed.cancelled_at <= refund.created_at < now
     invoiced = Invoice.objects.get(order=shipped, kind=Invoice.Kind.SALE).issued_at
     assert shipped.status == Order.Status.DELIVERED
     assert invoiced < shipped.accepted_at < shipped.shipped_at < shipped.delivered_at < now

@@ -254,7 +254,7 @@ def test_p_right_3_an_erasure_behind_an_own_carrier_parcel_says_when_it_ends_and
 
 
 def test_p_right_3_an_order_waiting_for_dispatch_gives_its_latest_day(world: World):
-    """Hardening 4.2: before shipping, the end is the dispatch deadline plus the period.
+    """Hardening 4.2: before shipping, the end is the last day to ship plus the period.
 
     promise: RIGHT-3
     """
@@ -263,9 +263,11 @@ def test_p_right_3_an_order_waiting_for_dispatch_gives_its_latest_day(world: Wor
         (blocker,) = erasure_blocker_list(user=world.buyer)
 
     assert blocker.reason == f"Order {order.number} is waiting to be shipped by Refurb Lyon."
-    # Dispatch due Tuesday 3 March (one business day), then 30 days.
-    assert blocker.until == dt.date(2026, 4, 2)
-    assert "by 2 April 2026 if the seller ships on time" in blocker.ends
+    # Dispatch due Tuesday 3 March (one business day); unshipped, cancelled after 10 March;
+    # shipped on that day at the latest, delivered 30 days later.
+    assert blocker.until == dt.date(2026, 4, 9)
+    assert "if it is not shipped by 10 March 2026, it is cancelled and refunded" in blocker.ends
+    assert "(by 9 April 2026)" in blocker.ends
 
 
 # --- The delivered email (5.7) ----------------------------------------------------------------

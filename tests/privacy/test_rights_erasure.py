@@ -524,8 +524,7 @@ def test_right_3_open_order_postpones_and_changes_nothing(
     assert len(reasons) == 1
     assert reasons[0].startswith(
         f"Order {order.number} is waiting to be shipped by {order.seller.name}. It ends when "
-        "it is cancelled or delivered; once shipped, it counts as delivered 30 days after "
-        "dispatch at the latest (by "
+        "it is cancelled or delivered; if it is not shipped by "
     )
     assert (record.status, record.blockers, record.erased_at) == (
         ErasureRecord.Status.POSTPONED,

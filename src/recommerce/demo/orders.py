@@ -2,9 +2,11 @@
 
 Everything goes through the services a real purchase uses: cart, checkout, the sandbox
 provider's payment (test card), the seller's acceptance and shipment, the carrier's
-tracking, and a payout run. Each step runs at its moment of the demo's timeline (see
-``timeline``): bought three weeks before the seed, accepted three hours later, shipped the
-next day, delivered as the carrier's journey says, and paid out on the seed's day.
+tracking, the cancellation of an order its seller never shipped, and a payout run. Each
+step runs at its moment of the demo's timeline (see ``timeline``): bought three weeks
+before the seed, accepted three hours later, shipped the next day, delivered as the
+carrier's journey says, and paid out on the seed's day; the other shop's order is cancelled
+and refunded the day after its last day to ship.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from collections.abc import Collection
 
 from django.conf import settings
+from django.utils import timezone
 
 from recommerce.accounts.models import Seller, SellerMembership, User
 from recommerce.checkout.models import Checkout
@@ -23,7 +26,9 @@ from recommerce.checkout.services.completion import checkout_complete
 from recommerce.demo.timeline import ORDERED_DAYS_AGO, days_ago, travel
 from recommerce.offers.models import Offer
 from recommerce.orders.models import Order
+from recommerce.orders.selectors import order_ship_by
 from recommerce.orders.services.fulfilment import order_accept, order_ship, order_tracking_refresh
+from recommerce.orders.services.lapses import orders_cancel_lapsed
 from recommerce.orders.services.payouts import payouts_run
 from recommerce.payments import services as payment_services
 from recommerce.payments.providers.sandbox import SandboxPaymentProvider
@@ -97,5 +102,13 @@ def demo_orders_create(
                 order_ship(order=order, actor=owner.user)
             # Today the carrier's journey is over: the parcel was delivered days ago.
             order_tracking_refresh(order=order)
+    for order in placed:
+        if order.seller_id != seller.pk:
+            # Never shipped: the hourly task cancels it the day after its last day to ship.
+            day = order_ship_by(order=order) + dt.timedelta(days=1)
+            with travel(
+                dt.datetime.combine(day, dt.time(0, 41), tzinfo=timezone.get_current_timezone())
+            ):
+                orders_cancel_lapsed()
     payouts_run(run_date=clock.today())
     return len(placed)

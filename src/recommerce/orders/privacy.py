@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +24,12 @@ from recommerce.orders.models import (
 )
 from recommerce.orders.providers.carrier import get_carrier
 from recommerce.orders.providers.insurer import get_insurer
-from recommerce.orders.selectors import SELLER_ORDER_ROLES, order_delivery_due
+from recommerce.orders.selectors import (
+    SELLER_ORDER_ROLES,
+    order_delivery_due,
+    order_review_by,
+    order_ship_by,
+)
 from recommerce.platform.mail import send_templated
 from recommerce.privacy import purposes
 from recommerce.privacy.models import Disclosure
@@ -302,18 +308,25 @@ OPEN_STATUSES = (
 )
 
 
+def _day(day: dt.date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
 def _open_orders(user: Any) -> list[Blocker]:
     """Return one blocker per open order, each with the day it ends at the latest."""
     found = []
     orders = Order.objects.filter(buyer=user, status__in=OPEN_STATUSES).order_by("paid_at", "pk")
     for order in orders:
         due = order_delivery_due(order=order)
-        day = dateformat.format(due, "j F Y") if due else ""
+        day = _day(due) if due else ""
         if order.status == Order.Status.HELD:
             found.append(
                 Blocker(
                     f"Order {order.number} is being checked before it goes to the seller.",
-                    "when customer service releases or cancels it, usually within a day",
+                    "when customer service releases or cancels it; if nobody has decided by "
+                    f"{_day(order_review_by(order=order))}, it is cancelled and refunded the "
+                    "next day",
+                    due,
                 )
             )
         elif order.status == Order.Status.SHIPPED:
@@ -329,9 +342,10 @@ def _open_orders(user: Any) -> list[Blocker]:
             found.append(
                 Blocker(
                     f"Order {order.number} is waiting to be shipped by {order.seller.name}.",
-                    "when it is cancelled or delivered; once shipped, it counts as delivered "
-                    f"{settings.ORDERS_DELIVERY_PRESUMED_DAYS} days after dispatch at the "
-                    f"latest (by {day} if the seller ships on time)",
+                    "when it is cancelled or delivered; if it is not shipped by "
+                    f"{_day(order_ship_by(order=order))}, it is cancelled and refunded; once "
+                    f"shipped, it counts as delivered {settings.ORDERS_DELIVERY_PRESUMED_DAYS} "
+                    f"days after dispatch at the latest (by {day})",
                     due,
                 )
             )

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership, User
@@ -164,15 +164,45 @@ def order_delivery_due(*, order: Order) -> dt.date | None:
     """Return the last day an open order can stay undelivered, or ``None`` once settled.
 
     A shipped parcel counts as delivered ``ORDERS_DELIVERY_PRESUMED_DAYS`` after dispatch
-    at the latest; one not shipped yet, that many days after its dispatch deadline. A held
-    order waits for staff, with no date.
+    at the latest; one not shipped yet (or held for review) is shipped by
+    ``order_ship_by`` or cancelled, so that many days after that day.
     """
     presumed = dt.timedelta(days=settings.ORDERS_DELIVERY_PRESUMED_DAYS)
     if order.status == Order.Status.SHIPPED and order.shipped_at is not None:
         return timezone.localdate(order.shipped_at + presumed)
-    if order.status in (Order.Status.PAID, Order.Status.ACCEPTED):
-        return order_dispatch_deadline(order=order) + presumed
+    if order.status in (Order.Status.HELD, Order.Status.PAID, Order.Status.ACCEPTED):
+        return order_ship_by(order=order) + presumed
     return None
+
+
+def order_ship_by(*, order: Order) -> dt.date:
+    """Return the last day the seller may ship: after it, the order is cancelled.
+
+    ``ORDERS_UNSHIPPED_CANCEL_DAYS`` after the dispatch deadline the offers promised.
+    """
+    days = dt.timedelta(days=settings.ORDERS_UNSHIPPED_CANCEL_DAYS)
+    return order_dispatch_deadline(order=order) + days
+
+
+def order_review_by(*, order: Order) -> dt.date:
+    """Return the last day staff may decide on a held order: after it, it is cancelled."""
+    return timezone.localdate(order.paid_at) + dt.timedelta(days=settings.ORDERS_REVIEW_DAYS)
+
+
+def orders_lapsed_candidates(*, now: dt.datetime) -> QuerySet[Order]:
+    """Return the orders that may have waited past their end by ``now``: held past the
+    review period, or paid or accepted for at least the shortest shipping window.
+
+    The caller checks each against ``order_review_by`` / ``order_ship_by``, which depend
+    on the offers' dispatch days.
+    """
+    review = dt.timedelta(days=settings.ORDERS_REVIEW_DAYS)
+    # The dispatch deadline is at least one day after payment.
+    shortest = dt.timedelta(days=settings.ORDERS_UNSHIPPED_CANCEL_DAYS + 1)
+    return Order.objects.filter(
+        Q(status=Order.Status.HELD, paid_at__lt=now - review)
+        | Q(status__in=(Order.Status.PAID, Order.Status.ACCEPTED), paid_at__lt=now - shortest)
+    ).order_by("pk")
 
 
 def orders_presumed_delivered_due(*, now: dt.datetime) -> QuerySet[Order]:

@@ -1,4 +1,5 @@
-"""Background upkeep of orders: parcel tracking, presumed deliveries, insurance left open."""
+"""Background upkeep of orders: parcel tracking, presumed deliveries, lapsed orders,
+insurance left open."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from recommerce.orders import selectors
 from recommerce.orders.services.delivery import orders_presume_delivered
 from recommerce.orders.services.fulfilment import order_tracking_refresh
 from recommerce.orders.services.insurance import insurance_retry_due
+from recommerce.orders.services.lapses import orders_cancel_lapsed
 from recommerce.platform.providers import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,13 @@ def tracking_refresh() -> int:
 def delivery_presume() -> int:
     """Mark delivered, hourly, the parcels nobody reported on within the delivery period."""
     return orders_presume_delivered()
+
+
+@db_periodic_task(crontab(minute="41"))
+@lock_task("orders-cancel-lapsed")
+def cancel_lapsed() -> int:
+    """Cancel and refund, hourly, orders held or left unshipped past their period."""
+    return orders_cancel_lapsed()
 
 
 @db_periodic_task(crontab(minute="7,37"))

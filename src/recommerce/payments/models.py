@@ -105,6 +105,8 @@ class Refund(TimeStampedModel):
 
         ORDER_CANCELLED = "order_cancelled", "Order cancelled"
         HOLD_REJECTED = "hold_rejected", "Order refused after review"
+        REVIEW_LAPSED = "review_lapsed", "Order not reviewed in time"
+        NOT_SHIPPED = "not_shipped", "Order not shipped in time"
         ORDER_REFUND = "order_refund", "Refund on the order"
         NOT_FULFILLED = "not_fulfilled", "Payment not turned into an order"
         PROVIDER = "provider", "Refunded at the payment provider"

@@ -215,6 +215,8 @@ def order_detail(request: AuthedRequest, membership: SellerMembership, number: s
             "section": "orders",
             **_row(order),
             "refundable_minor": selectors.order_refundable_minor(order=order),
+            "dispatch_deadline": selectors.order_dispatch_deadline(order=order),
+            "ship_by": selectors.order_ship_by(order=order),
             "refunds": [
                 {
                     "amount_minor": r.amount_minor,
