@@ -3,7 +3,8 @@
 The walk reads the published OpenAPI document: for each operation it builds a request that
 is valid in every other respect, then puts a right-to-left override into one string
 (path, query, header or body, nested ones too) at a time. The answer must be a 422 whose
-``detail`` names that field, and nothing may change.
+``detail`` names that field, and nothing may change. The same walk puts a number no
+database column holds into each integer: a 422 naming it, never a server error.
 """
 
 from __future__ import annotations
@@ -79,32 +80,38 @@ def _bad(schema: dict[str, Any]) -> str:
     return (RLO + "x" * size)[: schema.get("maxLength", size + 1)]
 
 
-def _string_slots(
-    schema: dict[str, Any], document: dict[str, Any], path: Path = ()
+def _slots(
+    schema: dict[str, Any], document: dict[str, Any], kind: str, path: Path = ()
 ) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Yield (path, schema) of every free-text string inside the example of ``schema``."""
+    """Yield (path, schema) of every free-text string (or every integer, for ``kind``
+    "integer") inside the example of ``schema``."""
     schema = _resolve(schema, document)
     if "enum" in schema:
         return
     for key in ("anyOf", "oneOf", "allOf"):
         if key in schema:
             options = [o for o in schema[key] if _resolve(o, document).get("type") != "null"]
-            yield from _string_slots(options[0], document, path)
+            yield from _slots(options[0], document, kind, path)
             return
-    kind = schema.get("type")
-    if kind == "string" and schema.get("format") is None:
+    found = schema.get("type")
+    if found == kind and (kind != "string" or schema.get("format") is None):
         yield path, schema
-    elif kind == "array":
-        yield from _string_slots(schema.get("items", {}), document, (*path, 0))
-    elif kind == "object":
+    elif found == "array":
+        yield from _slots(schema.get("items", {}), document, kind, (*path, 0))
+    elif found == "object":
         for name, sub in schema.get("properties", {}).items():
-            yield from _string_slots(sub, document, (*path, name))
+            yield from _slots(sub, document, kind, (*path, name))
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict):
-            yield from _string_slots(extra, document, (*path, "1"))
+            yield from _slots(extra, document, kind, (*path, "1"))
 
 
-def _set(value: Any, path: Path, new: str) -> Any:
+def _too_big(schema: dict[str, Any]) -> int:
+    """Return an integer no database column holds (PostgreSQL bigint, SQLite INTEGER)."""
+    return 2**64
+
+
+def _set(value: Any, path: Path, new: Any) -> Any:
     value = copy.deepcopy(value)
     target = value
     for step in path[:-1]:
@@ -119,15 +126,17 @@ def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
             yield method, route, operation
 
 
-def _cases(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any], str, Path]]:
-    """Yield (method, route, operation, where, path) for each string slot of each operation."""
+def _cases(
+    document: dict[str, Any], kind: str = "string"
+) -> Iterator[tuple[str, str, dict[str, Any], str, Path]]:
+    """Yield (method, route, operation, where, path) for each slot of each operation."""
     for method, route, operation in _operations(document):
         for parameter in operation.get("parameters", []):
-            for path, _ in _string_slots(parameter["schema"], document):
+            for path, _ in _slots(parameter["schema"], document, kind):
                 yield method, route, operation, parameter["in"], (parameter["name"], *path)
         body = operation.get("requestBody", {}).get("content", {}).get("application/json")
         if body:
-            for path, _ in _string_slots(body["schema"], document):
+            for path, _ in _slots(body["schema"], document, kind):
                 yield method, route, operation, "body", path
 
 
@@ -158,9 +167,15 @@ def _caller(security: list[dict[str, Any]], callers: dict[str, dict[str, str]]) 
 
 
 def _request(
-    document: dict[str, Any], route: str, operation: dict[str, Any], where: str, path: Path
+    document: dict[str, Any],
+    route: str,
+    operation: dict[str, Any],
+    where: str,
+    path: Path,
+    kind: str = "string",
 ) -> tuple[str, dict[str, str], bytes | None, str]:
     """Return the URL, headers, body and the expected ``loc`` prefix as text."""
+    bad = _bad if kind == "string" else _too_big
     url = route
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
@@ -168,8 +183,8 @@ def _request(
         value = _example(parameter["schema"], document)
         name = parameter["name"]
         if where == parameter["in"] and path[0] == name:
-            slot = dict(_string_slots(parameter["schema"], document))[path[1:]]
-            value = _set(value, path[1:], _bad(slot)) if path[1:] else _bad(slot)
+            slot = dict(_slots(parameter["schema"], document, kind))[path[1:]]
+            value = _set(value, path[1:], bad(slot)) if path[1:] else bad(slot)
         if parameter["in"] == "path":
             url = url.replace("{" + name + "}", quote(str(value), safe=""))
         elif parameter["in"] == "query":
@@ -183,8 +198,8 @@ def _request(
     if content:
         value = _example(content["schema"], document)
         if where == "body":
-            slot = dict(_string_slots(content["schema"], document))[path]
-            value = _set(value, path, _bad(slot))
+            slot = dict(_slots(content["schema"], document, kind))[path]
+            value = _set(value, path, bad(slot))
         body = json.dumps(value).encode()
     return url, headers, body, where
 
@@ -211,6 +226,35 @@ def test_every_api_string_refuses_a_bidi_override(document):
             for e in detail or []
             if "U+202E" in e["msg"]
             and [str(step) for step in e["loc"][-len(path) :]] == [str(step) for step in path]
+        ]
+        if not named:
+            failures.append((method.upper(), route, where, path, response.status_code, detail))
+    assert failures == []
+
+
+def test_every_api_integer_refuses_a_number_no_column_holds(document):
+    """Hardening 3.3: ``GET /offers?variant=2**64`` was a server error on SQLite (and on
+    PostgreSQL an out-of-range bigint). Each integer of each operation, one at a time,
+    answers 422 naming it."""
+    cases = list(_cases(document, "integer"))
+    assert len(cases) > 10
+    failures = []
+    callers = _callers()
+    for method, route, operation, where, path in cases:
+        caller = _caller(operation.get("security", []), callers)
+        url, headers, body, _ = _request(document, route, operation, where, path, "integer")
+        response = Client().generic(
+            method.upper(),
+            url,
+            data=body or b"",
+            content_type="application/json",
+            headers={**headers, **caller},
+        )
+        detail = response.json().get("detail") if response.status_code == 422 else None
+        named = [
+            e
+            for e in detail or []
+            if [str(step) for step in e["loc"][-len(path) :]] == [str(step) for step in path]
         ]
         if not named:
             failures.append((method.upper(), route, where, path, response.status_code, detail))

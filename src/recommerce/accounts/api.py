@@ -20,7 +20,7 @@ from recommerce.accounts import selectors
 from recommerce.accounts.api_auth import PERSON
 from recommerce.accounts.models import Address, Seller, SellerMembership, User
 from recommerce.accounts.services import companies, sellers, users
-from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND, MultiLineText
+from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND, MultiLineText, RowId
 
 router = Router(tags=["accounts"], auth=PERSON)
 
@@ -158,7 +158,9 @@ def _my_address(request: HttpRequest, address_id: int) -> Address:
 @router.patch(
     "/me/addresses/{address_id}", response={200: AddressOut, **BAD_INPUT, **NOT_FOUND, **DENIED}
 )
-def address_update(request: HttpRequest, address_id: int, payload: AddressPatch) -> dict[str, Any]:
+def address_update(
+    request: HttpRequest, address_id: RowId, payload: AddressPatch
+) -> dict[str, Any]:
     address = _my_address(request, address_id)
     changes = payload.dict(exclude_none=True)
     if "country" in changes:
@@ -168,7 +170,7 @@ def address_update(request: HttpRequest, address_id: int, payload: AddressPatch)
 
 
 @router.delete("/me/addresses/{address_id}", response={204: None, **NOT_FOUND, **DENIED})
-def address_delete(request: HttpRequest, address_id: int) -> Status[None]:
+def address_delete(request: HttpRequest, address_id: RowId) -> Status[None]:
     users.address_delete(address=_my_address(request, address_id), actor=_user(request))
     return Status(204, None)
 

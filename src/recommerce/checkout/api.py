@@ -32,6 +32,7 @@ from recommerce.platform.api import (
     NOT_FOUND,
     IdempotencyKey,
     Problem,
+    RowId,
     idempotent_response,
 )
 from recommerce.platform.providers import ProviderError
@@ -123,7 +124,7 @@ def cart_add(request: HttpRequest, payload: CartLineIn) -> Status[dict[str, Any]
     response={200: CartOut, **BAD_INPUT, **NOT_FOUND, **DENIED},
     summary="Change a quantity (0 removes the line)",
 )
-def cart_line_update(request: HttpRequest, line_id: int, payload: QuantityIn) -> dict[str, Any]:
+def cart_line_update(request: HttpRequest, line_id: RowId, payload: QuantityIn) -> dict[str, Any]:
     user = _user(request)
     cart_services.cart_line_set_quantity(
         cart=_own_line_cart(user, line_id), line_id=line_id, quantity=payload.quantity
@@ -141,7 +142,7 @@ def _own_line_cart(user: User, line_id: int) -> Cart:
 @router.delete(
     "/cart/lines/{line_id}", response={204: None, **NOT_FOUND, **DENIED}, summary="Remove a line"
 )
-def cart_line_delete(request: HttpRequest, line_id: int) -> Status[None]:
+def cart_line_delete(request: HttpRequest, line_id: RowId) -> Status[None]:
     user = _user(request)
     cart_services.cart_line_remove(cart=_own_line_cart(user, line_id), line_id=line_id)
     return Status(204, None)

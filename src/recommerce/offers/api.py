@@ -12,7 +12,7 @@ from recommerce.accounts.models import SellerApiKey
 from recommerce.catalog import selectors as catalog_selectors
 from recommerce.offers import selectors, services
 from recommerce.offers.models import Offer
-from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem
+from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem, RowId
 
 router = Router(tags=["offers"])
 
@@ -102,7 +102,7 @@ def offer_payload(offer: Offer) -> dict[str, object]:
     response={200: ProductDetail, **NOT_FOUND, **BAD_INPUT},
     summary="Product detail with the best offer of each grade",
 )
-def product_detail(request: HttpRequest, product_id: int) -> dict[str, object]:
+def product_detail(request: HttpRequest, product_id: RowId) -> dict[str, object]:
     variant = catalog_selectors.variant_get(variant_id=product_id)
     if variant is None:
         raise HttpError(404, "No product with this id.")

@@ -7,17 +7,18 @@
   routers reuse (``BAD_INPUT``, ``NOT_FOUND``, ``DENIED``).
 - ``IdempotencyKey`` and ``idempotent_response`` for operations that must not act twice.
 - ``MultiLineText``: the annotation of an input field that takes several lines.
+- ``RowId``: the annotation of a row's id in a path (1 to 2**63 - 1, documented).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Path
 from ninja.openapi.schema import OpenAPISchema
 
-from recommerce.platform.api.guards import body_guard, refuse_unsafe_text
+from recommerce.platform.api.guards import body_guard, refuse_unsafe_values
 from recommerce.platform.api.idempotent import (
     IDEMPOTENCY_HEADER,
     IdempotencyKey,
@@ -45,9 +46,13 @@ __all__ = [
     "MultiLineText",
     "PlatformAPI",
     "Problem",
+    "RowId",
     "idempotent_response",
     "no_such_url",
 ]
+
+# A row's id in a path: out of the database's range it is invalid input (422), not a 500.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class PlatformAPI(NinjaAPI):
@@ -57,7 +62,7 @@ class PlatformAPI(NinjaAPI):
         super().__init__(**kwargs)
         # API-wide decorators: every router added later inherits them when it is bound.
         self.add_decorator(body_guard(self), mode="view")
-        self.add_decorator(refuse_unsafe_text, mode="operation")
+        self.add_decorator(refuse_unsafe_values, mode="operation")
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

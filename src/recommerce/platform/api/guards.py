@@ -5,9 +5,10 @@
   ``application/json`` (UTF-8) answers 415; for an operation that reads a body, one that
   is not a JSON object answers 400. An empty body is fine whatever its type, so
   operations that take no body keep working for clients that always send a type.
-- ``refuse_unsafe_text`` (after parsing): any string of any parameter (path, query,
+- ``refuse_unsafe_values`` (after parsing): any string of any parameter (path, query,
   header, body, nested) holding a control or invisible formatting character answers 422
-  naming the field (``recommerce.platform.text``).
+  naming the field (``recommerce.platform.text``); so does any integer a database column
+  cannot hold (outside 64 bits).
 """
 
 from __future__ import annotations
@@ -109,8 +110,15 @@ def _allows_lines(field: FieldInfo) -> bool:
     return MULTILINE in field.metadata or marked(field.annotation)
 
 
-def _unsafe_in(value: Any, loc: Loc, *, multiline: bool = False) -> Iterator[tuple[Loc, str]]:
-    """Yield (location, refused character) for each string value in ``value``."""
+# What a database integer column holds (PostgreSQL bigint, SQLite INTEGER): a number outside
+# it can match no row and must not reach a query, where it would fail as a server error.
+INT64 = range(-(2**63), 2**63)
+OUT_OF_RANGE = "This number is out of range."
+Refusal = tuple[Loc, str, str]  # where, message, type
+
+
+def _unsafe_in(value: Any, loc: Loc, *, multiline: bool = False) -> Iterator[Refusal]:
+    """Yield a refusal for each unsafe string or out-of-range integer in ``value``."""
     if isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():
             yield from _unsafe_in(
@@ -123,12 +131,14 @@ def _unsafe_in(value: Any, loc: Loc, *, multiline: bool = False) -> Iterator[tup
         for key, item in value.items():
             key_char = unsafe_text_in(key)
             if key_char is not None:
-                yield (*loc, str(key)), key_char
+                yield (*loc, str(key)), unsafe_text_message(key_char), "unsafe_text"
             yield from _unsafe_in(item, (*loc, str(key)), multiline=multiline)
     elif isinstance(value, str):
         char = unsafe_character(value, multiline=multiline)
         if char is not None:
-            yield loc, char
+            yield loc, unsafe_text_message(char), "unsafe_text"
+    elif isinstance(value, int) and value not in INT64:
+        yield loc, OUT_OF_RANGE, "out_of_range"
 
 
 def _param_locations(view_func: Callable[..., Any]) -> dict[str, tuple[str, str]]:
@@ -142,8 +152,8 @@ def _param_locations(view_func: Callable[..., Any]) -> dict[str, tuple[str, str]
     }
 
 
-def refuse_unsafe_text(view_func: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap an operation so unsafe text in any of its parameters answers 422."""
+def refuse_unsafe_values(view_func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap an operation so unsafe text or numbers in any of its parameters answer 422."""
     locations = _param_locations(view_func)
 
     @functools.wraps(view_func)
@@ -159,10 +169,8 @@ def refuse_unsafe_text(view_func: Callable[..., Any]) -> Callable[..., Any]:
                 loc = (source,)
             else:
                 loc = (source, alias)
-            for where, char in _unsafe_in(value, loc):
-                errors.append(
-                    {"loc": list(where), "msg": unsafe_text_message(char), "type": "unsafe_text"}
-                )
+            for where, message, kind in _unsafe_in(value, loc):
+                errors.append({"loc": list(where), "msg": message, "type": kind})
         if errors:
             raise ValidationError(errors)
         return view_func(request, **values)

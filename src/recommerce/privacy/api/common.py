@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Router, Schema
 
 from recommerce.platform.api import InvalidInput, Problem
 from recommerce.platform.api_auth import PERSON
@@ -16,8 +16,6 @@ from recommerce.privacy.models import DataRequest
 # A body that is not JSON is a 400 with one message; a rule's refusal lists its fields.
 REFUSED: dict[int, Any] = {400: Problem | InvalidInput, 422: InvalidInput}
 CONFLICT: dict[int, type[Schema]] = {409: Problem}
-# A row number in a path: out of the database's range it is invalid input (422), not a 500.
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 def one_of(choices: type[models.TextChoices], description: str | None = None) -> Any:
