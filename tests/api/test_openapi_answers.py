@@ -95,3 +95,46 @@ def test_the_codes_the_code_answers_are_documented(document):
                     undocumented.append((view.__qualname__, code))
     assert checked >= 45
     assert undocumented == []
+
+
+def _field(document: dict[str, Any], label: str, name: str) -> dict[str, Any]:
+    method, route = label.split(" ", 1)
+    operation = document["paths"][route][method.lower()]
+    for parameter in operation.get("parameters", []):
+        if parameter["name"] == name:
+            return dict(parameter["schema"])
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    component = document["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]
+    return dict(component["properties"][name])
+
+
+def test_closed_sets_list_their_values_from_the_code(document):
+    """Hardening 3.3: a field taking one of a fixed set of values lists them (``enum``), so a
+    client built from the document sends values the API takes."""
+    from django.conf import settings
+
+    from recommerce.accounts.models import CompanyMembership
+    from recommerce.catalog.search import SORTS
+    from recommerce.offers.grading import Grade
+    from recommerce.privacy.purposes import BY_CODE
+
+    expected = {
+        ("GET /api/v1/products", "sort"): ["", *SORTS],
+        ("GET /api/v1/seller/orders", "status"): [
+            "",
+            "new",
+            "accepted",
+            "shipped",
+            "delivered",
+            "cancelled",
+        ],
+        ("POST /api/v1/seller/offers", "grade"): list(Grade.values),
+        ("POST /api/v1/seller/offers", "currency"): [settings.DEFAULT_CURRENCY],
+        ("PATCH /api/v1/me", "language"): ["en", "fr", None],
+        ("POST /api/v1/me/company/invitations", "role"): list(CompanyMembership.Role.values),
+        ("DELETE /api/v1/me/privacy/limits/{purpose}", "purpose"): sorted(BY_CODE),
+    }
+    found = {key: _field(document, *key).get("enum") for key in expected}
+    assert {k: sorted(v, key=str) if k[1] == "purpose" else v for k, v in found.items()} == {
+        k: sorted(v, key=str) if k[1] == "purpose" else v for k, v in expected.items()
+    }

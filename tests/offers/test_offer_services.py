@@ -55,6 +55,15 @@ def test_offer_below_the_minimums_is_refused(field, value):
     assert Listing.objects.get(variant=variant).offer_count == 0
 
 
+def test_an_offer_in_another_currency_is_refused():
+    """Hardening 3.3: carts, checkout and payouts run in one currency; "XYZ" was stored."""
+    variant = f.variant()
+    with pytest.raises(ValidationError) as error:
+        f.offer(variant, currency="XYZ")
+    assert error.value.message_dict == {"currency": ["Offers are priced in EUR."]}
+    assert not Offer.objects.filter(variant=variant).exists()
+
+
 def test_database_refuses_a_short_warranty_even_past_the_service():
     offer = f.offer()
     with pytest.raises(IntegrityError), transaction.atomic():

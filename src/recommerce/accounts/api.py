@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
@@ -18,9 +19,9 @@ from pydantic import StrictBool, StrictInt
 
 from recommerce.accounts import selectors
 from recommerce.accounts.api_auth import PERSON
-from recommerce.accounts.models import Address, Seller, SellerMembership, User
+from recommerce.accounts.models import Address, CompanyMembership, Seller, SellerMembership, User
 from recommerce.accounts.services import companies, sellers, users
-from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND, MultiLineText, RowId
+from recommerce.platform.api import BAD_INPUT, DENIED, NOT_FOUND, MultiLineText, RowId, one_of
 
 router = Router(tags=["accounts"], auth=PERSON)
 
@@ -48,7 +49,7 @@ class ProfileIn(Schema):
     title: User.Title | None = None
     phone: str | None = None
     country: str | None = None
-    language: str | None = None
+    language: str | None = one_of([*(code for code, _ in settings.LANGUAGES), None], default=None)
     notify_by_email: StrictBool | None = None
     notify_by_sms: StrictBool | None = None
 
@@ -201,7 +202,7 @@ class CompanyOut(Schema):
 
 class InvitationIn(Schema):
     email: str
-    role: str
+    role: str = one_of(CompanyMembership.Role)
 
 
 def _company(request: HttpRequest) -> dict[str, Any]:

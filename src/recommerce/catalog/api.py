@@ -8,8 +8,8 @@ from ninja import Field, Query, Router, Schema
 
 from recommerce.catalog import selectors
 from recommerce.catalog.models import Listing
-from recommerce.catalog.search import SearchResult, search, search_query_from_params
-from recommerce.platform.api import BAD_INPUT
+from recommerce.catalog.search import SORTS, SearchResult, search, search_query_from_params
+from recommerce.platform.api import BAD_INPUT, one_of
 
 router = Router(tags=["catalog"])
 
@@ -87,7 +87,7 @@ class SearchParams(Schema):
     storage: list[str] = []
     price_min: str = ""
     price_max: str = ""
-    sort: str = ""
+    sort: str = one_of(["", *SORTS], "Empty: relevance with a query, popular without.", default="")
     page: str = ""
     per_page: str = ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -11,8 +12,9 @@ from recommerce.accounts.api_auth import SellerKey
 from recommerce.accounts.models import SellerApiKey
 from recommerce.catalog import selectors as catalog_selectors
 from recommerce.offers import selectors, services
+from recommerce.offers.grading import Grade
 from recommerce.offers.models import Offer
-from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem, RowId
+from recommerce.platform.api import BAD_INPUT, NOT_FOUND, InvalidInput, Problem, RowId, one_of
 
 router = Router(tags=["offers"])
 
@@ -162,9 +164,9 @@ def list_offers(request: HttpRequest, params: Query[OfferListParams]) -> list[di
 
 class SellerOfferIn(Schema):
     variant_id: StrictInt
-    grade: str
+    grade: str = one_of(Grade)
     price: StrictInt
-    currency: str = "EUR"
+    currency: str = one_of([settings.DEFAULT_CURRENCY], default=settings.DEFAULT_CURRENCY)
     stock: StrictInt
     warranty_months: StrictInt = 12
     battery_health_min_pct: StrictInt = 80

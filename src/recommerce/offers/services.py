@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -70,6 +71,9 @@ def offer_create(
     """
     if seller.status != Seller.Status.ACTIVE:
         raise ValidationError("Your seller account must be approved before you can publish offers.")
+    if currency != settings.DEFAULT_CURRENCY:
+        # Carts, checkout and payouts run in the marketplace's one currency.
+        raise ValidationError({"currency": f"Offers are priced in {settings.DEFAULT_CURRENCY}."})
     offer = Offer(
         seller=seller,
         variant=variant,

@@ -7,6 +7,9 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from recommerce.orders.selectors import SELLER_TABS
+from recommerce.platform.api import one_of
+
 # --- Schemas ---------------------------------------------------------------------------------
 
 
@@ -153,7 +156,12 @@ class SellerOrderOut(Schema):
 
 
 class SellerOrderListParams(Schema):
-    status: str = Field("", description="new, accepted, shipped, delivered or cancelled")
+    status: str = one_of(
+        list(SELLER_TABS),
+        "Only the orders to accept (new), to ship (accepted), shipped, delivered or "
+        "cancelled; all of them when empty.",
+        default="",
+    )
 
 
 class ShipIn(Schema):

@@ -8,6 +8,7 @@
 - ``IdempotencyKey`` and ``idempotent_response`` for operations that must not act twice.
 - ``MultiLineText``: the annotation of an input field that takes several lines.
 - ``RowId``: the annotation of a row's id in a path (1 to 2**63 - 1, documented).
+- ``one_of``: a field whose values the OpenAPI document lists (``enum``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from recommerce.platform.api.shapes import (
     FieldError,
     InvalidInput,
     Problem,
+    one_of,
 )
 from recommerce.platform.text import MultiLineText
 
@@ -49,6 +51,7 @@ __all__ = [
     "RowId",
     "idempotent_response",
     "no_such_url",
+    "one_of",
 ]
 
 # A row's id in a path: out of the database's range it is invalid input (422), not a 500.

@@ -5,27 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import models
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Router, Schema
 
-from recommerce.platform.api import InvalidInput, Problem
+from recommerce.platform.api import InvalidInput, Problem, one_of
 from recommerce.platform.api_auth import PERSON
 from recommerce.privacy.models import DataRequest
 
 # A body that is not JSON is a 400 with one message; a rule's refusal lists its fields.
 REFUSED: dict[int, Any] = {400: Problem | InvalidInput, 422: InvalidInput}
 CONFLICT: dict[int, type[Schema]] = {409: Problem}
-
-
-def one_of(choices: type[models.TextChoices], description: str | None = None) -> Any:
-    """Describe a field holding one of ``choices``' values, listed in the field itself.
-
-    Several models name their choices ``Kind`` or ``Status``; as shared components of the
-    OpenAPI document they would overwrite one another.
-    """
-    values: list[Any] = list(choices.values)
-    return Field(json_schema_extra={"enum": values}, description=description)
 
 
 def person_router() -> Router:

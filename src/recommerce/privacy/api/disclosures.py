@@ -8,8 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Schema
 
-from recommerce.platform.api import DENIED
-from recommerce.privacy.api.common import one_of, person, person_router
+from recommerce.platform.api import DENIED, one_of
+from recommerce.privacy.api.common import person, person_router
 from recommerce.privacy.models import Disclosure
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.selectors import disclosure_list

@@ -16,10 +16,10 @@ from django.urls import reverse
 from ninja import Schema, Status
 from ninja.errors import HttpError
 
-from recommerce.platform.api import DENIED, NOT_FOUND, InvalidInput, Problem, RowId
+from recommerce.platform.api import DENIED, NOT_FOUND, InvalidInput, Problem, RowId, one_of
 from recommerce.platform.api_auth import REAUTHENTICATED, reauthentication_require
 from recommerce.privacy import selectors
-from recommerce.privacy.api.common import CONFLICT, one_of, person, person_router
+from recommerce.privacy.api.common import CONFLICT, person, person_router
 from recommerce.privacy.models import ExportArchive
 from recommerce.privacy.services.exports import (
     ExportNotFound,

@@ -7,16 +7,16 @@ account security, the contract and the law cannot be stopped this way (400, with
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Schema, Status
+from ninja import Field, Path, Schema, Status
 from ninja.errors import HttpError
-from pydantic import field_validator
+from pydantic import WithJsonSchema, field_validator
 
-from recommerce.platform.api import DENIED, NOT_FOUND
-from recommerce.privacy.api.common import REFUSED, one_of, person, person_router
+from recommerce.platform.api import DENIED, NOT_FOUND, one_of
+from recommerce.privacy.api.common import REFUSED, person, person_router
 from recommerce.privacy.models import ProcessingLimit
 from recommerce.privacy.purposes import ALL, BY_CODE
 from recommerce.privacy.selectors import processing_allowed, processing_limit_list
@@ -48,8 +48,12 @@ class PurposeOut(Schema):
     limit: LimitOut | None = Field(description="My restriction or objection in force.")
 
 
+# A purpose's code in a path; one no use of data declares answers 404, as one not limited.
+PurposeCode = Annotated[str, Path(), WithJsonSchema({"type": "string", "enum": PURPOSE_CODES})]
+
+
 class LimitIn(Schema):
-    purpose: str = Field(json_schema_extra={"enum": PURPOSE_CODES})
+    purpose: str = one_of(PURPOSE_CODES)
     kind: Literal["restriction", "objection"] = Field(
         description="objection stops this use; restriction pauses it while a question "
         "about my data is settled."
@@ -118,7 +122,10 @@ def limit_create(request: HttpRequest, payload: LimitIn) -> Status[dict[str, Any
     response={204: None, **NOT_FOUND, **DENIED},
     summary="Allow a use of my data again",
 )
-def limit_lift(request: HttpRequest, purpose: str) -> Status[None]:
+def limit_lift(
+    request: HttpRequest,
+    purpose: Annotated[str, Path(), WithJsonSchema({"type": "string", "enum": PURPOSE_CODES})],
+) -> Status[None]:
     declared = BY_CODE.get(purpose)
     if declared is None or not processing_limit_lift(user=person(request), purpose=declared):
         raise HttpError(404, "No restriction or objection of this use is in force for you.")
