@@ -14,10 +14,14 @@ printed at the end of the run (``tests/api/conftest.py``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from django.utils.crypto import get_random_string
 from hypothesis import HealthCheck, settings
@@ -43,6 +47,24 @@ MODES = ("anonymous", "cookie", "token", "seller_key")
 class Credentials:
     headers: dict[str, str]
     cookies: dict[str, str]
+
+
+@contextmanager
+def _test_connection_kept() -> Iterator[None]:
+    """Keep the test's database connection open across a generated request.
+
+    It goes through the WSGI application as a server calls it, so the request's start and
+    end close old connections; inside the test's transaction that closes the connection
+    itself (on PostgreSQL; SQLite's in-memory database ignores it). Django's test client
+    turns the same signal off around its own requests.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +159,8 @@ def test_no_server_errors_and_schema_conformance(case, credentials):
     # Filters are documented as free text (slugs, amounts) and checked against the catalog,
     # and rules refuse well-formed input (an unknown offer, a checkout already paid): a
     # schema cannot say which values exist, so only that check is left out.
-    response = case.call(headers=headers, cookies=cookies)
+    with _test_connection_kept():
+        response = case.call(headers=headers, cookies=cookies)
     REPORT.record(case.operation.label, mode, response.status_code)
     excluded = [positive_data_acceptance]
     if mode != "anonymous":
