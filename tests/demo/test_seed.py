@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.test import override_settings
+from django.utils import timezone
 
 from recommerce.accounts.models import Seller, User
 from recommerce.accounts.quality import seller_quality_bp
@@ -32,6 +33,9 @@ from recommerce.demo.people import DEMO_LOGINS, STAFF_ROLES
 from recommerce.offers.models import Offer
 
 pytestmark = pytest.mark.django_db
+# Former customers whose answered erasure requests are in the demo's history: their
+# accounts stay as anonymised rows.
+ERASED_FORMER_CUSTOMERS = 6
 
 CATEGORY_SLUGS = {
     "smartphones", "laptops", "tablets", "smartwatches", "consoles", "audio", "desktops",
@@ -70,7 +74,7 @@ def counts() -> dict[str, int]:
 def test_demo_size_counts():
     assert counts() == {
         "models": 451, "variants": 2231, "offers": counts()["offers"], "sellers": 30,
-        "users": len(DEMO_LOGINS), "images": 779,
+        "users": len(DEMO_LOGINS) + ERASED_FORMER_CUSTOMERS, "images": 779,
     }  # fmt: skip
     assert counts()["offers"] >= 3000
     assert set(Category.objects.values_list("slug", flat=True)) == CATEGORY_SLUGS
@@ -336,3 +340,28 @@ def test_the_shops_and_people_exist_before_the_orders():
     assert Offer.objects.filter(created_at__gte=ordered).count() == 0
     assert Seller.objects.filter(created_at__gte=ordered).count() == 0
     assert User.objects.filter(date_joined__gte=ordered).count() == 0
+
+
+def test_the_dpo_figures_show_numbers_and_hide_only_a_small_group(client):
+    """Hardening 5.9: with three requests in the demo, every figure read "fewer than 5". A
+    history of answered requests gives the page numbers; one small group shows the rule."""
+    from recommerce.demo.people import DEMO_DPO_EMAIL
+    from recommerce.privacy.models import DataRequest, ErasureRecord
+
+    erased = ErasureRecord.objects.filter(status=ErasureRecord.Status.DONE)
+    assert erased.count() == ERASED_FORMER_CUSTOMERS
+    assert User.objects.filter(email__endswith="@erased.invalid").count() == 6
+    history = DataRequest.objects.filter(email__startswith="history.")
+    assert history.count() == 21 and not history.filter(closed_at__isnull=True).exists()
+    # Each answered on time, after the shops opened and before the seed.
+    for request in history:
+        assert request.received_at < request.closed_at < timezone.now()
+        assert timezone.localdate(request.closed_at) <= request.due_on
+
+    client.force_login(User.objects.get(email=DEMO_DPO_EMAIL))
+    html = client.get("/staff/privacy/stats/").content.decode()
+
+    assert '<tr><td>Access to my data · GDPR (EU)</td><td class="num">9</td></tr>' in html
+    assert '<tr><td>Erase my data · GDPR (EU)</td><td class="num">6</td></tr>' in html
+    assert '<span class="muted">fewer than 5</span>' in html
+    assert '<th scope="row">In all (a person counts once)</th><td class="num">24</td>' in html

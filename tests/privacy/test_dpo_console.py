@@ -678,8 +678,8 @@ def test_retain_2_threshold_defaults_to_the_setting(settings):
         Group("b", None, True, secondary=True),
         Group("c", 4, False),
     ]
-    assert suppressed_total({"a": 1, "b": 1}) == Group("Total", None, True)
-    assert suppressed_total({"a": 2, "b": 1}) == Group("Total", 3, False)
+    assert suppressed_total(2) == Group("Total", None, True)
+    assert suppressed_total(3) == Group("Total", 3, False)
 
 
 def test_retain_2_figures_page_shows_no_small_count(console):
@@ -704,10 +704,44 @@ def test_retain_2_figures_page_shows_no_small_count(console):
         "<tr><td>A copy of my data to take elsewhere · CCPA (California)</td>"
         '<td class="num"><span class="muted">fewer than 5</span>' in html
     )
-    assert '<th scope="row">Total</th><td class="num">15</td>' in html
+    assert '<th scope="row">In all (a person counts once)</th><td class="num">15</td>' in html
     assert ">6<" not in html
     assert ">2<" not in html
     assert not StaffAccess.objects.exists()
+
+
+def test_retain_2_a_person_in_several_groups_counts_once_in_the_total(console):
+    """Hardening 5.9: the total summed the groups, so a person whose data went to a seller
+    and a carrier counted twice, and a total of three people read "fewer than 5" though
+    six were sent data."""
+    people = [User.objects.create_user(f"shared{number}@example.com", None) for number in range(6)]
+    for person in people:
+        for kind, recipient in (("seller", "Refurb Lyon"), ("carrier", "Sandbox Post")):
+            disclosure_record(
+                subject=person,
+                recipient_kind=kind,
+                recipient=recipient,
+                fields=["delivery_name"],
+                purpose=purposes.SERVICE_ORDERS,
+                reference="R-1",
+            )
+    for number in range(3):
+        written(kind="access", received_on=dt.date(2026, 2, 1), email=f"a{number}@example.com")
+        written(kind="erasure", received_on=dt.date(2026, 2, 1), email=f"a{number}@example.com")
+
+    html = console.get(f"{BASE}stats/").content.decode()
+
+    totals = [
+        cell.split("</td>")[0]
+        for cell in html.split(
+            '<th scope="row">In all (a person counts once)</th><td class="num">'
+        )[1:]
+    ]
+    # Requests: three people, each asking twice: two groups of 3, and 3 in all (hidden, not
+    # 6). No erasure yet: no table. Disclosures: six people, each sent to two recipients:
+    # 6 in all, not 12.
+    assert totals == ['<span class="muted">fewer than 5</span>', "6"]
+    assert ">12<" not in html
 
 
 def test_right_3_erasure_request_shows_its_ledger_entry(console, dpo, dana):

@@ -33,7 +33,11 @@ from recommerce.demo.people import (
     DEMO_SELLER_NAME,
     demo_people_create,
 )
-from recommerce.demo.privacy import demo_notice_publish, demo_privacy_requests_create
+from recommerce.demo.privacy import (
+    demo_notice_publish,
+    demo_privacy_history_create,
+    demo_privacy_requests_create,
+)
 from recommerce.demo.sellers import SellerProfile, seller_profiles
 from recommerce.demo.showcase import SHOWCASE, showcase_offer_set
 from recommerce.demo.timeline import JOINED_DAYS_AGO, OPENED_DAYS_AGO, days_ago, travel
@@ -148,6 +152,8 @@ def dataset_seed(
                 demo_notice_publish(dpo_email=DEMO_DPO_EMAIL)
             with _step(report, "privacy requests"):
                 demo_privacy_requests_create(buyer_email=DEMO_BUYER_EMAIL, dpo_email=DEMO_DPO_EMAIL)
+            with _step(report, "answered privacy requests"):
+                demo_privacy_history_create(dpo_email=DEMO_DPO_EMAIL)
     placed = 0
     if demo:
         # After the commit: each step of the history commits at its own moment, so what

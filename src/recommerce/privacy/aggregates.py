@@ -4,7 +4,8 @@ A count over fewer than ``settings.PRIVACY_MIN_GROUP`` people can single someone
 one erasure request from Lyon"), so such a group is shown as "fewer than N" with no number.
 Hiding one group is not enough when the others and their total are shown: subtraction gives
 it back. Whenever exactly one group is hidden, the smallest shown group is hidden with it,
-so only the sum of the two can be derived, and that sum is never below the threshold.
+so only the sum of the two can be derived, and that sum is never below the threshold. A
+total counts each person once, however many groups they are in.
 """
 
 from __future__ import annotations
@@ -56,11 +57,10 @@ def suppress_small(counts: Mapping[str, int], *, threshold: int | None = None) -
     ]
 
 
-def suppressed_total(
-    counts: Mapping[str, int], *, label: str = "Total", threshold: int | None = None
-) -> Group:
-    """Return the total of ``counts``, itself hidden when it is below the threshold."""
-    total = sum(counts.values())
+def suppressed_total(total: int, *, label: str = "Total", threshold: int | None = None) -> Group:
+    """Return a table's ``total`` (people, each counted once), hidden below the threshold:
+    "fewer than N people asked anything" is itself a group small enough to point at someone.
+    """
     if total < _threshold(threshold):
         return Group(label, None, True)
     return Group(label, total, False)

@@ -191,34 +191,39 @@ def retention_run_list() -> QuerySet[RetentionRun]:
 # --- Figures (RETAIN-2: the caller hides small groups) -------------------------------------
 
 
-def people_per_request_group() -> dict[tuple[str, str], int]:
-    """Count distinct requesters per (kind, jurisdiction)."""
+def people_per_request_group() -> tuple[dict[tuple[str, str], int], int]:
+    """Count distinct requesters per (kind, jurisdiction), and in all (each person once)."""
     rows = (
         DataRequest.objects.values("kind", "jurisdiction")
         .annotate(people=Count("email", distinct=True))
         .order_by("kind", "jurisdiction")
     )
-    return {(row["kind"], row["jurisdiction"]): int(row["people"]) for row in rows}
+    groups = {(row["kind"], row["jurisdiction"]): int(row["people"]) for row in rows}
+    return groups, DataRequest.objects.values("email").distinct().count()
 
 
-def people_per_erasure_status() -> dict[str, int]:
+def people_per_erasure_status() -> tuple[dict[str, int], int]:
+    """Count distinct people per erasure status, and in all (each person once)."""
     rows = (
         ErasureRecord.objects.values("status")
         .annotate(people=Count("subject_id", distinct=True))
         .order_by("status")
     )
-    return {row["status"]: int(row["people"]) for row in rows}
+    groups = {row["status"]: int(row["people"]) for row in rows}
+    return groups, ErasureRecord.objects.values("subject_id").distinct().count()
 
 
-def people_per_recipient_kind(*, since: dt.datetime) -> dict[str, int]:
-    """Count distinct people whose data went to each kind of recipient since ``since``."""
+def people_per_recipient_kind(*, since: dt.datetime) -> tuple[dict[str, int], int]:
+    """Count distinct people whose data went to each kind of recipient since ``since``,
+    and in all: a person whose data went to a seller and a carrier counts once there."""
+    shared = Disclosure.objects.filter(created_at__gte=since, subject__isnull=False)
     rows = (
-        Disclosure.objects.filter(created_at__gte=since, subject__isnull=False)
-        .values("recipient_kind")
+        shared.values("recipient_kind")
         .annotate(people=Count("subject", distinct=True))
         .order_by("recipient_kind")
     )
-    return {row["recipient_kind"]: int(row["people"]) for row in rows}
+    groups = {row["recipient_kind"]: int(row["people"]) for row in rows}
+    return groups, shared.values("subject").distinct().count()
 
 
 # --- Consent and the notice ----------------------------------------------------------------

@@ -117,29 +117,43 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     """Show counts of people per group, each group too small to publish hidden (RETAIN-2)."""
     since = timezone.now() - dt.timedelta(days=30)
-    requests = {
-        f"{Kind(kind).label} · {DataRequest.Jurisdiction(law).label}": count
-        for (kind, law), count in selectors.people_per_request_group().items()
-    }
-    erasures = {
-        str(ErasureRecord.Status(status).label): count
-        for status, count in selectors.people_per_erasure_status().items()
-    }
-    shared = {
-        str(Disclosure.RecipientKind(kind).label): count
-        for kind, count in selectors.people_per_recipient_kind(since=since).items()
-    }
+    requests, asked = selectors.people_per_request_group()
+    erasures, erased = selectors.people_per_erasure_status()
+    shared, sent = selectors.people_per_recipient_kind(since=since)
     tables = [
-        ("Requests per kind and law", "People who asked", requests),
-        ("Erasures per status", "People", erasures),
-        ("Disclosures in the last 30 days, per recipient", "People whose data was sent", shared),
+        (
+            "Requests per kind and law",
+            "People who asked",
+            {
+                f"{Kind(k).label} · {DataRequest.Jurisdiction(j).label}": n
+                for (k, j), n in requests.items()
+            },
+            asked,
+        ),
+        (
+            "Erasures per status",
+            "People",
+            {str(ErasureRecord.Status(status).label): n for status, n in erasures.items()},
+            erased,
+        ),
+        (
+            "Disclosures in the last 30 days, per recipient",
+            "People whose data was sent",
+            {str(Disclosure.RecipientKind(kind).label): n for kind, n in shared.items()},
+            sent,
+        ),
     ]
     context = {
         "section": "stats",
         "min_group": settings.PRIVACY_MIN_GROUP,
         "tables": [
-            (title, column, suppress_small(counts), suppressed_total(counts))
-            for title, column, counts in tables
+            (
+                title,
+                column,
+                suppress_small(counts),
+                suppressed_total(total, label="In all (a person counts once)"),
+            )
+            for title, column, counts, total in tables
         ],
     }
     return render(request, "privacy/staff/stats.html", context)
