@@ -282,3 +282,31 @@ def test_p_sec_2_a_recovery_code_replaces_the_totp_code_once():
     recovery = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
     assert code not in RecoveryCodes(recovery).get_unused_codes()
     assert len(RecoveryCodes(recovery).get_unused_codes()) == 9
+
+
+def test_signing_up_from_a_page_returns_there_after_the_email_link(client):
+    """Hardening 5.8: after sign-up and the verification link, the person landed on their
+    profile; now the link carries the page they came from, through the sign-in."""
+    came_from = "/c/smartphones/?grade=excellent"
+    client.post(f"{SIGNUP_URL}?next=/x", {**signup_data("camille@example.com"), "next": came_from})
+    link = re.search(r"https?://testserver(/account/confirm-email/\S+)", mail.outbox[0].body)
+    assert link is not None
+
+    browser = Client()
+    page = browser.get(link.group(1))
+    confirmed = browser.post(link.group(1), {"next": page.context["redirect_field_value"]})
+
+    assert EmailAddress.objects.get(email="camille@example.com").verified is True
+    assert confirmed["Location"] == "/account/login/?next=%2Fc%2Fsmartphones%2F%3Fgrade%3Dexcellent"
+    signed_in = browser.post(
+        confirmed["Location"],
+        {"login": "camille@example.com", "password": PASSWORD, "next": came_from},
+    )
+    assert signed_in["Location"] == came_from
+
+
+def test_a_verification_link_never_carries_another_site(client):
+    """Hardening 5.8: a ``next`` pointing off the site is dropped from the emailed link."""
+    client.post(SIGNUP_URL, {**signup_data("camille@example.com"), "next": "https://evil.example/"})
+    assert "evil" not in mail.outbox[0].body
+    assert "next=" not in mail.outbox[0].body

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_next_redirect_url
 from allauth.socialaccount import app_settings as socialaccount_settings
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.apple.apple_session import get_apple_session
 from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
 
 # What a social provider may leave with us (COLLECT-6): the email and, when given, the name.
 SOCIAL_KEPT_CLAIMS = ("email", "email_verified", "name")
@@ -22,6 +25,21 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # (untyped b
         if commit:
             user.save()
         return user
+
+    def get_email_confirmation_url(
+        self, request: HttpRequest | None, emailconfirmation: Any
+    ) -> str:
+        """The link in the verification email, carrying the page the person signed up from.
+
+        After confirming, the person signs in (or, still signed in, passes straight
+        through the sign-in page) and lands where they were, not on their profile.
+        """
+        url: str = super().get_email_confirmation_url(request, emailconfirmation)
+        came_from = get_next_redirect_url(request) if request is not None else None
+        if not came_from:
+            return url
+        sign_in = f"{reverse('account_login')}?{urlencode({'next': came_from})}"
+        return f"{url}?{urlencode({'next': sign_in})}"
 
 
 class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):  # type: ignore[misc]
