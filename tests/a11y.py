@@ -1,7 +1,8 @@
 """A small accessibility audit of rendered HTML, for the classes of error axe-core found.
 
 No browser and no npm here: the page's HTML is parsed into a tree and checked for
-- landmarks with the same role and name (axe ``landmark-unique``), two unnamed ones of a role;
+- landmarks with the same role and name (axe ``landmark-unique``), two unnamed ones of a role,
+  one unnamed beside others of its role;
 - ARIA roles an element may not take (``aria-allowed-role``), e.g. ``<ul role="region">``;
 - list structure: list items outside a list, lists whose children are not items
   (``list``, ``listitem``), a list turned into something else by its role;
@@ -148,6 +149,9 @@ def audit(html: str) -> list[str]:
         if count > 1:
             problems.append(f"{count} {role} landmarks named {label!r}" if label
                             else f"{count} {role} landmarks without a name")  # fmt: skip
+        # One of several landmarks of a role, unnamed, cannot be told from the others.
+        elif not label and sum(n for (r, _), n in landmarks.items() if r == role) > 1:
+            problems.append(f"a {role} landmark without a name beside named ones")
 
     for node in nodes:
         role = node.attrs.get("role", "").split()

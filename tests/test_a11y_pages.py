@@ -47,6 +47,9 @@ def test_the_audit_finds_each_class_of_error_axe_reported():
     assert "2 <h1> elements instead of one" in problems
     assert 'the page is in "fr" but <html lang="en">' in problems
     assert audit('<html lang="en"><main><h1>One</h1><ul><li>a</li></ul></main></html>') == []
+    named_and_not = """<html lang="en"><header><form role="search" aria-label="Site search">
+      </form></header><main><h1>Lost</h1><form role="search"></form></main></html>"""
+    assert audit(named_and_not) == ["a search landmark without a name beside named ones"]
 
 
 @pytest.fixture
@@ -117,6 +120,13 @@ def _pages(site) -> dict[str, tuple[Client, str]]:
         "data map": (dpo, reverse("privacy_staff:datamap")),
         "disclosures": (dpo, reverse("privacy_staff:disclosures")),
     }
+
+
+def test_the_not_found_page_passes_the_audit(client):
+    """Hardening 7.2: the 404 page's search form sat unnamed beside the header's."""
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert audit(response.content.decode()) == []
 
 
 def test_every_main_page_passes_the_audit(site):
