@@ -215,6 +215,17 @@ def test_sellers_have_a_varied_record_and_a_computed_quality():
     assert Seller.objects.get(name="Revivo Tech").offers.exists()
 
 
+def test_a_sellers_description_says_what_the_page_does_not():
+    """Hardening 5.9: "Refurbishes watches, audio, consoles and cameras in Warsaw since 2018;
+    refurbishes watches, audio and consoles." repeated itself and the location line above it,
+    and some promised a dispatch or returns the seller's terms did not give."""
+    for seller in Seller.objects.all():
+        text = seller.description
+        assert text.startswith("Founded in ") and seller.name in text, text
+        assert seller.city not in text, text
+        assert "Refurbishes" not in text and "dispatch" not in text and "returns" not in text
+
+
 def test_demo_users_can_sign_in_with_their_roles():
     for role, email, password in DEMO_LOGINS:
         user = authenticate(email=email, password=password)

@@ -63,15 +63,10 @@ class SellerProfile:
         )
 
 
-def _describe(speciality: str, city: str, founded: int, trait: str) -> str:
-    offer = {
-        "general": "Refurbishes phones, computers and gadgets",
-        "phones": "Refurbishes smartphones, tablets and watches",
-        "apple": "Refurbishes Apple devices",
-        "computers": "Refurbishes laptops and desktops",
-        "gadgets": "Refurbishes watches, audio, consoles and cameras",
-    }[speciality]
-    return f"{offer} in {city} since {founded}; {trait}."
+def _describe(name: str, founded: int, trait: str) -> str:
+    """One sentence the page shows nowhere else: the city, the devices, the warranty and the
+    dispatch time are on the page already, so the description never restates them."""
+    return f"Founded in {founded}, {name} {trait}."
 
 
 def _profile(
@@ -117,7 +112,7 @@ def _profile(
 def seller_profiles(count: int, rng: random.Random) -> list[SellerProfile]:
     """Return ``count`` sellers: the named refurbishers first, then generated ones."""
     profiles = [
-        _profile(rng, name, country, city, speciality, _describe(speciality, city, year, trait))
+        _profile(rng, name, country, city, speciality, _describe(name, year, trait))
         for name, country, city, speciality, year, trait in NAMED[:count]
     ]
     taken = {p.name for p in profiles}
@@ -132,14 +127,14 @@ def seller_profiles(count: int, rng: random.Random) -> list[SellerProfile]:
         "tests every device on a 40-point checklist",
         "replaces worn batteries with new cells",
         "erases data to a certified standard",
-        "ships within a day from its own warehouse",
         "uses genuine parts where they exist",
-        "offers free returns for 30 days",
+        "repairs screens and boards in its own workshop",
+        "recycles what it cannot repair",
     )
     for name in names[: count - len(profiles)]:
         country = rng.choices(countries, weights=weights)[0]
         city = rng.choice(PLACES[country][1])
         speciality = rng.choices(specialities, weights=(5, 3, 1, 2, 1))[0]
-        description = _describe(speciality, city, rng.randint(2008, 2023), rng.choice(traits))
+        description = _describe(name, rng.randint(2008, 2023), rng.choice(traits))
         profiles.append(_profile(rng, name, country, city, speciality, description))
     return profiles
