@@ -62,6 +62,9 @@ def shop() -> None:
             f.offer(variant, seller_=seller, grade="good", price_minor=30_000 + number, stock=5)
 
 
+# Committed step by step, as the seed commits them: what follows a commit (the refund's
+# confirmation, its credit note) happens at its own moment of the story.
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("seeded_at", SEED_MOMENTS, ids=lambda m: m.strftime("%Y-%m-%d"))
 def test_every_seeded_date_follows_the_story(quick, seeded_at):
     """Hardening 5.5: nothing in the demo happens before what it depends on."""
@@ -106,6 +109,10 @@ def test_every_seeded_date_follows_the_story(quick, seeded_at):
     refund = Refund.objects.get(payment=payment)
     assert (refund.amount_minor, refund.reason) == (lapsed.total_minor, Refund.Reason.NOT_SHIPPED)
     assert lapsed.cancelled_at <= refund.created_at < now
+    # The provider's confirmation, the ledger and the credit note follow on the same day.
+    assert refund.status == Refund.Status.SUCCEEDED
+    note = Invoice.objects.get(order=lapsed, kind=Invoice.Kind.CREDIT_NOTE)
+    assert timezone.localdate(note.issued_at) == timezone.localdate(lapsed.cancelled_at)
     invoiced = Invoice.objects.get(order=shipped, kind=Invoice.Kind.SALE).issued_at
     assert shipped.status == Order.Status.DELIVERED
     assert invoiced < shipped.accepted_at < shipped.shipped_at < shipped.delivered_at < now

@@ -60,7 +60,7 @@ def test_an_order_not_shipped_by_its_last_day_is_cancelled_and_refunded(
 
     order.refresh_from_db()
     assert order.status == Status.CANCELLED
-    assert order.cancel_reason == "Not shipped in time: cancelled automatically."
+    assert order.cancel_reason == "Not shipped in time, so cancelled automatically"
     assert refunds.calls == [
         {
             "amount_minor": order.total_minor,
@@ -125,7 +125,7 @@ def test_a_held_order_nobody_reviews_is_cancelled_after_the_review_period(
     order.refresh_from_db()
     assert (order.status, order.cancel_reason) == (
         Status.CANCELLED,
-        "Not reviewed in time: cancelled automatically.",
+        "Not reviewed in time, so cancelled automatically",
     )
     assert [c["reason"] for c in refunds.calls] == [Refund.Reason.REVIEW_LAPSED]
     assert len(outbox_to(world.buyer.email)) == 1

@@ -62,6 +62,19 @@ def _buy(buyer: User, offers: list[Offer]) -> Checkout:
     return checkout
 
 
+def _notifications_now() -> None:
+    """Deliver the sandbox provider's due notifications (a refund's success) in this
+    process, at this moment of the timeline: no web server listens during the seed, and
+    the worker would take them, days later, at the real time."""
+    provider = payment_services.payment_provider()
+    assert isinstance(provider, SandboxPaymentProvider)
+    transport, provider.outbox.transport = provider.outbox.transport, "inprocess"
+    try:
+        provider.outbox.deliver_due()
+    finally:
+        provider.outbox.transport = transport
+
+
 def demo_orders_create(
     *, buyer_email: str, seller_name: str, keep_offer_ids: Collection[int] = ()
 ) -> int:
@@ -106,9 +119,9 @@ def demo_orders_create(
         if order.seller_id != seller.pk:
             # Never shipped: the hourly task cancels it the day after its last day to ship.
             day = order_ship_by(order=order) + dt.timedelta(days=1)
-            with travel(
-                dt.datetime.combine(day, dt.time(0, 41), tzinfo=timezone.get_current_timezone())
-            ):
+            zone = timezone.get_current_timezone()
+            with travel(dt.datetime.combine(day, dt.time(0, 41), tzinfo=zone)):
                 orders_cancel_lapsed()
+                _notifications_now()
     payouts_run(run_date=clock.today())
     return len(placed)

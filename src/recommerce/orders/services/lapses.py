@@ -29,10 +29,10 @@ def _lapse(order: Order, today: dt.date) -> tuple[str, str] | None:
     """Return (reason, refund code) if the locked order's wait is over, else ``None``."""
     held = order.status == Status.HELD
     if held and today > selectors.order_review_by(order=order):
-        return "Not reviewed in time: cancelled automatically.", Refund.Reason.REVIEW_LAPSED
+        return "Not reviewed in time, so cancelled automatically", Refund.Reason.REVIEW_LAPSED
     waiting = order.status in (Status.PAID, Status.ACCEPTED)
     if waiting and today > selectors.order_ship_by(order=order):
-        return "Not shipped in time: cancelled automatically.", Refund.Reason.NOT_SHIPPED
+        return "Not shipped in time, so cancelled automatically", Refund.Reason.NOT_SHIPPED
     return None
 
 
