@@ -338,6 +338,17 @@ class People:
         cart_line_add(cart=cart_for_user(user=user), offer_id=self.offers[0].pk)
         return user
 
+    def owner(self) -> Any:
+        """The shop's owner: the demo's seller login exists only with the demo data set."""
+        from recommerce.accounts.models import SellerMembership, User
+
+        membership = SellerMembership.objects.filter(seller=self.seller, role="owner").first()
+        if membership is not None:
+            return membership.user
+        user = User.objects.create_user(f"bench-owner-{self.run}@example.test", None)
+        SellerMembership.objects.create(seller=self.seller, user=user, role="owner")
+        return user
+
     def person(self, orders: int) -> Any:
         """Return a new person with ``orders`` delivered orders (one or two lines each)."""
         user = self.account()
@@ -460,7 +471,6 @@ class People:
         import time_machine
         from django.conf import settings
 
-        from recommerce.accounts.models import SellerMembership
         from recommerce.checkout.services.cart import cart_for_user, cart_line_add
         from recommerce.checkout.services.checkout import checkout_pay, checkout_start
         from recommerce.checkout.services.completion import checkout_complete
@@ -481,7 +491,7 @@ class People:
             public_id=payment.provider_session_id, number="4242424242424242"
         )
         placed = checkout_complete(payment=payments.payment_sync(payment=payment))
-        owner = SellerMembership.objects.get(seller=self.seller, role="owner").user
+        owner = self.owner()
         cart_line_add(cart=cart, offer_id=self.offers[0].pk)
         for order in placed:
             order_ship(order=order_accept(order=order, actor=owner), actor=owner)
@@ -666,6 +676,31 @@ def quiet(max_load: float, longest: float = 300.0) -> float:
     return os.getloadavg()[0]
 
 
+def floor(calls: int = 500) -> dict[str, float]:
+    """The least any request pays on this database, measured in the same run: a
+    ``SELECT 1`` round trip and an empty transaction (median, ms)."""
+    from django.db import connection, transaction
+
+    def select_one() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    def empty_transaction() -> None:
+        with transaction.atomic():
+            select_one()
+
+    found = {}
+    for name, action in (("SELECT 1", select_one), ("transaction", empty_transaction)):
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - started) * 1000)
+        found[name] = round(statistics.median(times), 3)
+    return found
+
+
 def child(size: str, repeat: int, profiled: bool, max_load: float) -> None:
     """Prepare one size's database and measure it (run with its DATABASE_URL)."""
     import django
@@ -698,6 +733,7 @@ def child(size: str, repeat: int, profiled: bool, max_load: float) -> None:
     if profiled:
         profile(people, ORDERS_PER_PERSON[-1])
     result = {
+        "floor": floor(),
         "size": size,
         "people": PEOPLE[size],
         "prepared_seconds": round(prepared, 1),
@@ -787,7 +823,9 @@ def main() -> None:
         low, high = result["load"]
         print(
             f"\nSize {result['size']}: {result['people']:,} people, data made in "
-            f"{result['prepared_seconds']:.0f} s (0: reused); one-minute load {low} to {high}."
+            f"{result['prepared_seconds']:.0f} s (0: reused); one-minute load {low} to {high}; "
+            f"floor: SELECT 1 {result['floor']['SELECT 1']} ms, an empty transaction "
+            f"{result['floor']['transaction']} ms."
         )
     for result in results:
         print(f"\nWhere the time goes, size {result['size']} (mean per request: statements, ms)")
