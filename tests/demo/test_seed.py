@@ -34,7 +34,8 @@ from recommerce.offers.models import Offer
 
 pytestmark = pytest.mark.django_db
 # Former customers whose answered erasure requests are in the demo's history: their
-# accounts stay as anonymised rows.
+# accounts stay as anonymised rows. Besides them and the logins, one shopper whose order
+# is held for review.
 ERASED_FORMER_CUSTOMERS = 6
 
 CATEGORY_SLUGS = {
@@ -74,7 +75,7 @@ def counts() -> dict[str, int]:
 def test_demo_size_counts():
     assert counts() == {
         "models": 451, "variants": 2231, "offers": counts()["offers"], "sellers": 30,
-        "users": len(DEMO_LOGINS) + ERASED_FORMER_CUSTOMERS, "images": 779,
+        "users": len(DEMO_LOGINS) + ERASED_FORMER_CUSTOMERS + 1, "images": 779,
     }  # fmt: skip
     assert counts()["offers"] >= 3000
     assert set(Category.objects.values_list("slug", flat=True)) == CATEGORY_SLUGS
@@ -350,7 +351,10 @@ def test_the_shops_and_people_exist_before_the_orders():
     ordered = Checkout.objects.earliest("created_at").created_at
     assert Offer.objects.filter(created_at__gte=ordered).count() == 0
     assert Seller.objects.filter(created_at__gte=ordered).count() == 0
-    assert User.objects.filter(date_joined__gte=ordered).count() == 0
+    logins = User.objects.filter(email__in=[email for _, email, _ in DEMO_LOGINS])
+    assert logins.filter(date_joined__gte=ordered).count() == 0
+    for checkout in Checkout.objects.select_related("user"):
+        assert checkout.user.date_joined < checkout.created_at
 
 
 def test_the_dpo_figures_show_numbers_and_hide_only_a_small_group(client):
@@ -376,3 +380,23 @@ def test_the_dpo_figures_show_numbers_and_hide_only_a_small_group(client):
     assert '<tr><td>Erase my data · GDPR (EU)</td><td class="num">6</td></tr>' in html
     assert '<span class="muted">fewer than 5</span>' in html
     assert '<th scope="row">In all (a person counts once)</th><td class="num">24</td>' in html
+
+
+def test_the_anti_fraud_desk_has_an_order_to_review(client):
+    """The demo shows every role's journey: an order held by the risk check, hidden from its
+    seller, waits for the anti-fraud desk with the day it lapses."""
+    from recommerce.demo.orders import HELD_SHOPPER
+    from recommerce.demo.people import DEMO_SELLER_NAME
+    from recommerce.orders.models import Order
+
+    (held,) = Order.objects.filter(buyer__email=HELD_SHOPPER[1])
+    assert held.status == Order.Status.HELD and held.seller.name != DEMO_SELLER_NAME
+    assert (timezone.localdate() - timezone.localdate(held.paid_at)).days == 1
+    assert held.buyer.date_joined < held.paid_at
+
+    client.force_login(User.objects.get(email="fraud@recommerce.test"))
+    listed = client.get("/staff/orders/held/").content.decode()
+    page = client.get(f"/staff/orders/held/{held.number}/").content.decode()
+
+    assert held.number in listed
+    assert "address on the sandbox review list" in page and "Decide by" in page

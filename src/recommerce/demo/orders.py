@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from recommerce.accounts.models import Seller, SellerMembership, User
+from recommerce.accounts.services.users import address_create
 from recommerce.checkout.models import Checkout
 from recommerce.checkout.services.cart import cart_for_user, cart_line_add
 from recommerce.checkout.services.checkout import checkout_pay, checkout_start
@@ -62,6 +63,17 @@ def _buy(buyer: User, offers: list[Offer]) -> Checkout:
     return checkout
 
 
+def _complete(checkout: Checkout) -> list[Order]:
+    """Place the checkout's orders once the payment is confirmed: the sandbox confirms it a
+    moment after the card page, as real providers do."""
+    delay = settings.PROVIDERS["payments"].get("OPTIONS", {}).get("confirm_delay_seconds", 2)
+    time.sleep(delay)
+    checkout.refresh_from_db()
+    assert checkout.payment is not None
+    payment = payment_services.payment_sync(payment=checkout.payment)
+    return checkout_complete(payment=payment) if payment.status == "captured" else []
+
+
 def _notifications_now() -> None:
     """Deliver the sandbox provider's due notifications (a refund's success) in this
     process, at this moment of the timeline: no web server listens during the seed, and
@@ -73,6 +85,45 @@ def _notifications_now() -> None:
         provider.outbox.deliver_due()
     finally:
         provider.outbox.transport = transport
+
+
+# A shopper the sandbox risk check holds for review ("+review" in the address), for the
+# anti-fraud desk: joined two days before the seed, ordered the day before.
+HELD_SHOPPER = ("Noé Martin", "noe.martin+review@example.org")
+
+
+def demo_held_order_create(*, seller_name: str) -> int:
+    """Place one order the risk check holds for review; return 1, or 0 if it exists.
+
+    It waits under the anti-fraud desk's held orders, hidden from its seller, until staff
+    release or reject it (or ``ORDERS_REVIEW_DAYS`` after payment, when it lapses).
+    """
+    name, email = HELD_SHOPPER
+    if User.objects.filter(email=email).exists():
+        return 0
+    if not isinstance(payment_services.payment_provider(), SandboxPaymentProvider):
+        return 0
+    seller = Seller.objects.filter(status=Seller.Status.ACTIVE).exclude(name=seller_name).last()
+    if seller is None:
+        return 0
+    with travel(days_ago(2, hour=18)):
+        shopper = User.objects.create_user(
+            email,
+            None,
+            full_name=name,
+            country="FR",
+            birth_date=dt.date(1994, 3, 8),
+            date_joined=timezone.now(),
+        )
+        for kind in ("delivery", "billing"):
+            address_create(
+                actor=shopper, user=shopper, kind=kind, full_name=name,
+                line1="4 Quai de la Fosse", postal_code="44000", city="Nantes",
+                country="FR", phone="+33698765432",
+            )  # fmt: skip
+    with travel(days_ago(1, hour=21)):
+        placed = _complete(_buy(shopper, _offers_for(seller, 2)))
+    return sum(order.status == Order.Status.HELD for order in placed)
 
 
 def demo_orders_create(
@@ -93,14 +144,7 @@ def demo_orders_create(
     ordered = days_ago(ORDERED_DAYS_AGO, hour=10)
     with travel(ordered):
         offers = _offers_for(seller, 2, exclude=keep_offer_ids)
-        checkout = _buy(buyer, offers + (_offers_for(other, 1) if other else []))
-        # The sandbox confirms a payment a moment after the card page, as real providers do.
-        delay = settings.PROVIDERS["payments"].get("OPTIONS", {}).get("confirm_delay_seconds", 2)
-        time.sleep(delay)
-        checkout.refresh_from_db()
-        assert checkout.payment is not None
-        payment = payment_services.payment_sync(payment=checkout.payment)
-        placed = checkout_complete(payment=payment) if payment.status == "captured" else []
+        placed = _complete(_buy(buyer, offers + (_offers_for(other, 1) if other else [])))
     owner = (
         SellerMembership.objects.filter(seller=seller, role=SellerMembership.Role.OWNER)
         .select_related("user")

@@ -26,7 +26,7 @@ from recommerce.demo.catalog import Options, VariantPlan, models_create, variant
 from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
 from recommerce.demo.offers import SellerPools, SellerRef, variant_offers
-from recommerce.demo.orders import demo_orders_create
+from recommerce.demo.orders import demo_held_order_create, demo_orders_create
 from recommerce.demo.people import (
     DEMO_BUYER_EMAIL,
     DEMO_DPO_EMAIL,
@@ -161,6 +161,8 @@ def dataset_seed(
         # Should it fail, `seed --if-empty` places the history on the next run.
         with _step(report, "orders"):
             placed = demo_history_create()
+        with _step(report, "an order held for review"):
+            placed += demo_held_order_create(seller_name=DEMO_SELLER_NAME)
     report.counts = {
         "categories": Category.objects.count(),
         "brands": Brand.objects.count(),

@@ -85,6 +85,12 @@ def held_review(request: AuthedRequest, number: str) -> HttpResponse:
     return render(
         request,
         "orders/staff/held_review.html",
-        {"order": order, "lines": list(order.lines.all()), "form": form, "refused": refused},
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "review_by": selectors.order_review_by(order=order),
+            "form": form,
+            "refused": refused,
+        },
         status=400 if refused or (form.is_bound and form.errors) else 200,
     )
