@@ -445,6 +445,9 @@ CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES"
 ORDERS_DELIVERY_PRESUMED_DAYS = int(os.environ.get("ORDERS_DELIVERY_PRESUMED_DAYS", "30"))
 # Days after its dispatch deadline when an order the seller has not shipped is cancelled and
 # refunded, and days after payment when an order held for review nobody decided on is.
+# How long a buyer's bank usually takes to decide a card dispute, as the blocker of an
+# erasure tells the person (the bank, not the marketplace, decides).
+PAYMENTS_DISPUTE_DAYS = int(os.environ.get("PAYMENTS_DISPUTE_DAYS", "75"))
 ORDERS_UNSHIPPED_CANCEL_DAYS = int(os.environ.get("ORDERS_UNSHIPPED_CANCEL_DAYS", "7"))
 ORDERS_REVIEW_DAYS = int(os.environ.get("ORDERS_REVIEW_DAYS", "3"))
 CART_MAX_QUANTITY_PER_LINE = 50

@@ -586,16 +586,19 @@ def test_right_3_a_payment_in_progress_or_an_open_dispute_postpones(
     assert db_snapshot(skip=LEDGER) == before
 
     Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.CAPTURED)
-    Chargeback.objects.create(
-        payment=payment,
-        provider_dispute_id="dp_1",
-        amount_minor=payment.amount_minor,
-        reason="fraudulent",
-        status=Chargeback.Status.OPEN,
-    )
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        Chargeback.objects.create(
+            payment=payment,
+            provider_dispute_id="dp_1",
+            amount_minor=payment.amount_minor,
+            reason="fraudulent",
+            status=Chargeback.Status.OPEN,
+        )
+    # Hardening 4.2: every blocker gives its end, a dispute the day banks usually decide.
     assert erasure_blockers(user=person) == [
         "A payment dispute is open: the law lets us keep your data until it is settled. It "
-        "ends when your bank decides the dispute."
+        "ends when your bank decides the dispute, which card networks give it 75 days to "
+        "do: usually by 16 May 2026."
     ]
 
 

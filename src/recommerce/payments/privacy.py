@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Max, Q
+from django.utils import dateformat, timezone
 
 from recommerce.payments.models import (
     Chargeback,
@@ -218,11 +221,17 @@ def _open_payments(user: Any) -> list[Blocker]:
                 "an abandoned payment page expires with its checkout",
             )
         )
-    if Chargeback.objects.filter(payment__payer=user.pk, status=Chargeback.Status.OPEN).exists():
+    disputes = Chargeback.objects.filter(payment__payer=user.pk, status=Chargeback.Status.OPEN)
+    opened = disputes.aggregate(last=Max("created_at"))["last"]
+    if opened is not None:
+        usually = timezone.localdate(opened) + dt.timedelta(days=settings.PAYMENTS_DISPUTE_DAYS)
         found.append(
             Blocker(
                 "A payment dispute is open: the law lets us keep your data until it is settled.",
-                "when your bank decides the dispute",
+                "when your bank decides the dispute, which card networks give it "
+                f"{settings.PAYMENTS_DISPUTE_DAYS} days to do: usually by "
+                f"{dateformat.format(usually, 'j F Y')}",
+                usually,
             )
         )
     return found
