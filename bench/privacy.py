@@ -595,11 +595,11 @@ def access_check(archive: Any, orders: int) -> str:
     import io
     import zipfile
 
-    from django.core.files.storage import storages
+    from recommerce.privacy.encryption.files import sealed_storage
 
     if archive.status != "ready":
         return f"archive {archive.status}"
-    with storages["private"].open(archive.file_name, "rb") as handle:
+    with sealed_storage().open(archive.file_name, "rb") as handle:
         document = json.loads(zipfile.ZipFile(io.BytesIO(handle.read())).read("data.json"))
     found = len(document["sections"].get("orders.order", {}).get("records", []))
     return "ok" if found == orders else f"{found} orders exported, not {orders}"

@@ -398,11 +398,13 @@ def test_right_3_canary_survives_only_under_legal_hold(
         ("privacy.StaffAccess", "what"),
         ("privacy.ProcessingLimit", "reason"),
     } <= places(before_db)
-    # The seller's registration extract names the person, but it is sealed at rest (SEC-1):
-    # no scan of the disk reads it; only the export, a plain ZIP, does.
-    assert places(before_files) == {("private", canary["export"].file_name)}
+    # The seller's registration extract and the export name the person, but both are
+    # sealed at rest (SEC-1): no scan of the disk reads them.
+    assert places(before_files) == set()
     sealed_extract = storage_dirs["private"] / document.file.name
+    sealed_export = storage_dirs["private"] / canary["export"].file_name
     assert sealed_extract.read_bytes().startswith(MAGIC)
+    assert sealed_export.read_bytes().startswith(MAGIC)
 
     request = data_request_submit(
         kind=DataRequest.Kind.ERASURE,
@@ -428,6 +430,7 @@ def test_right_3_canary_survives_only_under_legal_hold(
     # The seller's registration extract is the company's, kept (sealed) for its legal period.
     assert places(scan_files(storage_dirs)) == set()
     assert sealed_extract.read_bytes().startswith(MAGIC)
+    assert not sealed_export.exists()  # the export goes with the person
     assert registry.personal_fields[("accounts.SellerDocument", "file")].erasure is (
         Erasure.LEGAL_HOLD
     )

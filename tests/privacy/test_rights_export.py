@@ -31,6 +31,7 @@ from recommerce.orders.models import Order
 from recommerce.platform import clock
 from recommerce.platform.providers import clear_provider_cache
 from recommerce.privacy import purposes
+from recommerce.privacy.encryption.files import unseal_bytes
 from recommerce.privacy.models import DataRequest, ExportArchive
 from recommerce.privacy.registry import Erasure, Registry, Retention, not_personal, personal
 from recommerce.privacy.rights.export import export_archive_bytes, export_sections
@@ -295,7 +296,9 @@ def test_right_1_access_request_builds_the_export_emails_the_link_and_closes(
     assert archive.ready_at is not None
     assert archive.expires_at == archive.ready_at + dt.timedelta(hours=72)
     stored = storage_dirs["private"] / archive.file_name
-    assert stored.read_bytes()[:2] == b"PK" and archive.size == stored.stat().st_size
+    # Sealed at rest (SEC-1): the disk holds ciphertext, the ZIP comes out on download.
+    zipped = unseal_bytes(stored.read_bytes())
+    assert zipped[:2] == b"PK" and archive.size == len(zipped)
     request.refresh_from_db()
     assert (request.status, request.answer) == (
         DataRequest.Status.COMPLETED,
@@ -304,7 +307,7 @@ def test_right_1_access_request_builds_the_export_emails_the_link_and_closes(
     ready = [m for m in mail.outbox if "ready to download" in m.subject]
     assert [m.to for m in ready] == [[CANARY_EMAIL]]
     token = _emailed_link()
-    built = stored.read_bytes()
+    built = zipped
 
     with django_capture_on_commit_callbacks(execute=True):
         taken, content = export_take(token=token, user=person)

@@ -275,3 +275,37 @@ def test_p_sec_1_the_migration_seals_identity_documents_of_the_previous_format(
     assert name.startswith(f"identity/{request.reference}-")
     assert unseal_bytes(raw(roots, name)) == PASSPORT
     assert not (roots.private / old_name).exists()
+
+
+def test_p_sec_1_export_archives_are_sealed_and_the_migration_seals_waiting_ones(
+    roots, django_capture_on_commit_callbacks
+):
+    """An export ZIP, everything about a person, lay in clear for up to 72 hours: archives
+    are now written sealed, and the migration seals those already waiting (and back)."""
+    from recommerce.privacy.models import ExportArchive
+
+    zipped = b"PK\x03\x04 an archive of everything"
+    user = User.objects.create_user("zoe@example.test", None)
+    plain = storages["private"].save(f"exports/{user.pk}-old.zip", ContentFile(zipped))
+    archive = ExportArchive.objects.create(
+        user=user, status=ExportArchive.Status.READY, file_name=plain, size=len(zipped)
+    )
+    migration = _migration("privacy", "0008_seal_export_archives")
+    editor = SimpleNamespace(connection=connection)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.seal_archives(apps, editor)
+        migration.seal_archives(apps, editor)  # run twice: nothing more happens
+
+    archive.refresh_from_db()
+    assert raw(roots, archive.file_name).startswith(MAGIC)
+    assert unseal_bytes(raw(roots, archive.file_name)) == zipped
+    assert [p.name for p in (roots.private / "exports").iterdir()] == [
+        archive.file_name.rsplit("/", 1)[1]
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        migration.unseal_archives(apps, editor)
+    archive.refresh_from_db()
+    assert raw(roots, archive.file_name) == zipped
+    assert len(list((roots.private / "exports").iterdir())) == 1

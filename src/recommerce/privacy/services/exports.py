@@ -18,12 +18,12 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from recommerce.platform.mail import send_templated
+from recommerce.privacy.encryption.files import sealed_storage
 from recommerce.privacy.models import DataRequest, ExportArchive
 from recommerce.privacy.rights.export import export_archive_bytes
 from recommerce.privacy.selectors import export_archive_get
@@ -52,7 +52,9 @@ class ExportRefused(Exception):
 
 
 def _storage() -> Any:
-    return storages["private"]
+    """Archives are sealed at rest, like identity documents: the ZIP holds everything
+    about the person, for up to ``PRIVACY_EXPORT_HOURS`` (ADR 0013)."""
+    return sealed_storage()
 
 
 def export_schema_url() -> str:
