@@ -93,6 +93,10 @@ def test_two_sellers_one_payment_then_the_seller_ships_and_the_buyer_tracks(
     sign_in(seller, "owner@greencell.example")
     spage.goto(seller.url(f"/account/seller/orders/{green_order.number}/"))
     expect(spage.get_by_role("heading", level=1)).to_contain_text(green_order.number)
+    # The seller is told the day to ship by, and the day the order lapses (Hardening 4.2).
+    expect(spage.locator("main")).to_contain_text(re.compile(r"Ship by \w+day \d+ \w+"))
+    expect(spage.locator("main")).to_contain_text("the order is cancelled and the buyer refunded")
+    seller.screenshot("checkout-05a-seller-order-to-ship")
     spage.get_by_role("button", name=f"Accept order {green_order.number}").click()
     spage.get_by_role("button", name="Mark as shipped").click()
     expect(spage.locator(".messages")).to_contain_text(re.compile("shipped", re.I))
