@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import os
 import signal
@@ -87,11 +88,16 @@ def supervise(
 
     previous = {number: signal.signal(number, request_stop) for number in STOP_SIGNALS}
     processes: list[subprocess.Popen[bytes]] = []
+    orphan_guard = _stop_when_orphaned(os.getpid()) if sys.platform == "linux" else None
     try:
         for command in commands:
             # A new session: Ctrl+C reaches this supervisor alone, which stops the others
             # in order instead of every process at once.
-            processes.append(subprocess.Popen(list(command), env=dict(env), start_new_session=True))  # noqa: S603
+            processes.append(
+                subprocess.Popen(  # noqa: S603
+                    list(command), env=dict(env), start_new_session=True, preexec_fn=orphan_guard
+                )
+            )
         if on_start is not None:
             on_start()
         while not stopping.is_set() and all(p.poll() is None for p in processes):
@@ -101,6 +107,22 @@ def supervise(
         for number, handler in previous.items():
             signal.signal(number, handler)
     return 0 if stopping.is_set() else 1
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_when_orphaned(supervisor: int) -> Callable[[], None]:
+    """Return what a child runs before its program: ask Linux for SIGINT when the supervisor
+    dies, so a supervisor killed outright (SIGKILL, no chance to stop anything) leaves no
+    server or worker behind. A supervisor already gone by then stops the child at once."""
+
+    def guard() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+        if os.getppid() != supervisor:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return guard
 
 
 def _signal_group(process: subprocess.Popen[bytes], number: int) -> None:

@@ -117,3 +117,31 @@ def test_a_process_that_ends_by_itself_stops_the_others(tmp_path):
     before = descendants(os.getpid())
     assert cli.supervise([sleeper, quitter], env=dict(os.environ)) == 1
     assert descendants(os.getpid()) - before == set()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal is Linux's")
+def test_a_demo_killed_outright_leaves_no_process_behind(tmp_path):
+    """Hardening 5.6: SIGKILL gives the demo no chance to stop anything; its processes,
+    told by the system that their parent died, stop by themselves."""
+    sleeper = "[sys.executable, '-c', 'import time; time.sleep(120)']"
+    script = (
+        "import os, sys\n"
+        "from recommerce import cli\n"
+        f"sys.exit(cli.supervise([{sleeper}, {sleeper}], env=dict(os.environ)))\n"
+    )
+    supervisor = subprocess.Popen([sys.executable, "-c", script])  # noqa: S603
+    started: set[int] = set()
+    try:
+
+        def up() -> bool:
+            started.update(descendants(supervisor.pid))
+            return len(started) >= 2
+
+        assert wait_for(up, 20), f"the processes did not start: {started}"
+        supervisor.kill()
+        supervisor.wait(timeout=10)
+        assert wait_for(lambda: not any(alive(pid) for pid in started), 10)
+    finally:
+        for pid in started:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
