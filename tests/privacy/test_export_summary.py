@@ -29,6 +29,7 @@ from recommerce.privacy.rights.schema import export_json_schema
 from recommerce.privacy.services.requests import data_request_submit
 from tests.privacy.test_rights_erasure import CANARY_NAME, CANARY_STREET, buy, deliver, make_person
 from tests.privacy.test_rights_export import SCHEMA_URL, unzip, validate
+from tests.storage import throwaway_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +39,7 @@ PLACED = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def storage_dirs(settings: Any, tmp_path: Path) -> Iterator[None]:
-    private = tmp_path / "private"
-    private.mkdir()
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    throwaway_storage(settings, tmp_path)
     yield
 
 

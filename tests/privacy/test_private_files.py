@@ -19,6 +19,7 @@ from recommerce.accounts.models import SellerDocument, User
 from recommerce.accounts.services.sellers import seller_document_add, seller_onboarding_start
 from recommerce.privacy.models import StaffAccess
 from tests.accounts.conftest import make_staff, make_user
+from tests.storage import throwaway_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -29,24 +30,13 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width
 
 @pytest.fixture(autouse=True)
 def roots(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
-    media, private = tmp_path / "media", tmp_path / "private"
-    media.mkdir()
-    private.mkdir()
-    settings.MEDIA_ROOT = media
+    dirs = throwaway_storage(settings, tmp_path)
     for pattern in get_resolver().url_patterns:
         # A media route binding its folder at import (a raw directory view) serves this one.
         if "document_root" in getattr(pattern, "default_args", {}):
-            monkeypatch.setitem(pattern.default_args, "document_root", str(media))
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+            monkeypatch.setitem(pattern.default_args, "document_root", str(dirs["media"]))
     assert settings.DEBUG is False
-    return {"media": media, "private": private}
+    return dirs
 
 
 @pytest.fixture

@@ -75,6 +75,7 @@ from recommerce.privacy.services.limits import processing_limit_set
 from recommerce.privacy.services.requests import data_request_submit
 from tests.accounts.conftest import PASSWORD, make_staff, make_user
 from tests.checkout.conftest import make_offer
+from tests.storage import throwaway_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -110,20 +111,9 @@ PAID = "4242424242424242"
 @pytest.fixture(autouse=True)
 def storage_dirs(settings: Any, tmp_path: Path) -> Iterator[dict[str, Path]]:
     """Send uploads and private files to throw-away folders the scan can read in full."""
-    media, private = tmp_path / "media", tmp_path / "private"
-    media.mkdir()
-    private.mkdir()
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    dirs = throwaway_storage(settings, tmp_path)
     clear_provider_cache()
-    yield {"media": media, "private": private}
+    yield dirs
     clear_provider_cache()
 
 

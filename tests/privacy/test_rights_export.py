@@ -56,6 +56,7 @@ from tests.privacy.test_rights_erasure import (
     deliver,
     make_person,
 )
+from tests.storage import throwaway_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -64,21 +65,10 @@ SCHEMA_URL = "http://testserver/privacy/export-schema.json"
 
 @pytest.fixture(autouse=True)
 def storage_dirs(settings: Any, tmp_path: Path) -> Iterator[dict[str, Path]]:
-    media, private = tmp_path / "media", tmp_path / "private"
-    media.mkdir()
-    private.mkdir()
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    dirs = throwaway_storage(settings, tmp_path)
     settings.SITE_URL = "https://shop.example"
     clear_provider_cache()
-    yield {"media": media, "private": private}
+    yield dirs
     clear_provider_cache()
 
 

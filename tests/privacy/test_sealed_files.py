@@ -46,6 +46,7 @@ from recommerce.privacy.services.requests import (
     data_request_submit,
 )
 from tests.accounts.conftest import make_staff, make_user
+from tests.storage import throwaway_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -57,20 +58,9 @@ PASSPORT = b"%PDF-1.4\nPASSPORT 19XK44021 SEALWRIGHT ULRICH\n"
 
 @pytest.fixture(autouse=True)
 def roots(settings: Any, tmp_path: Path) -> Any:
-    media, private = tmp_path / "media", tmp_path / "private"
-    media.mkdir()
-    private.mkdir()
-    settings.MEDIA_ROOT = media
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(private)},
-        },
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    dirs = throwaway_storage(settings, tmp_path)
     with override_settings(ENCRYPTION_KEYS=[KEY_A]):
-        yield SimpleNamespace(media=media, private=private)
+        yield SimpleNamespace(**dirs)
     reset_keys()
 
 
