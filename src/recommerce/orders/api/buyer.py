@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -65,21 +66,15 @@ def order_cancel(
     payload: CancelIn,
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
-    user = request_user(request)
-    order = buyer_order(request, number)
-
-    def cancel() -> tuple[int, Any]:
-        fulfilment.order_cancel(order=order, actor=user, reason=payload.reason)
-        fresh = selectors.buyer_order_get(user=user, number=number)
-        assert fresh is not None
-        return 200, OrderOut.model_validate(detail_of(fresh)).model_dump(mode="json")
-
-    return idempotent_response(
-        actor=f"user:{user.pk}",
-        key=idempotency_key,
-        operation=f"order.cancel:{number}",
+    return _act(
+        request,
+        number,
+        idempotency_key,
+        operation="order.cancel",
         body=payload.dict(),
-        call=cancel,
+        action=lambda order, user: fulfilment.order_cancel(
+            order=order, actor=user, reason=payload.reason
+        ),
     )
 
 
@@ -92,11 +87,31 @@ def order_cancel(
 def order_received(
     request: HttpRequest, number: str, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
+    return _act(
+        request,
+        number,
+        idempotency_key,
+        operation="order.received",
+        body={},
+        action=lambda order, user: delivery.order_confirm_received(order=order, actor=user),
+    )
+
+
+def _act(
+    request: HttpRequest,
+    number: str,
+    idempotency_key: str,
+    *,
+    operation: str,
+    body: dict[str, Any],
+    action: Callable[[Any, Any], object],
+) -> Status[Any]:
+    """Run ``action`` on the person's order once per idempotency key; answer the order."""
     user = request_user(request)
     order = buyer_order(request, number)
 
-    def confirm() -> tuple[int, Any]:
-        delivery.order_confirm_received(order=order, actor=user)
+    def call() -> tuple[int, Any]:
+        action(order, user)
         fresh = selectors.buyer_order_get(user=user, number=number)
         assert fresh is not None
         return 200, OrderOut.model_validate(detail_of(fresh)).model_dump(mode="json")
@@ -104,7 +119,7 @@ def order_received(
     return idempotent_response(
         actor=f"user:{user.pk}",
         key=idempotency_key,
-        operation=f"order.received:{number}",
-        body={},
-        call=confirm,
+        operation=f"{operation}:{number}",
+        body=body,
+        call=call,
     )
