@@ -407,6 +407,12 @@ PRIVACY_MIN_GROUP = int(os.environ.get("PRIVACY_MIN_GROUP", "5"))
 # Days the file inbox (no mail server configured) keeps a message: it holds names and
 # addresses, so the retention job empties it.
 PRIVACY_MAIL_FILE_DAYS = int(os.environ.get("PRIVACY_MAIL_FILE_DAYS", "30"))
+# The erasure ledger lives outside the database it repairs after a restore (RIGHT-3,
+# docs/operations.md): a SQLite file (next to the embedded database by default) or a
+# PostgreSQL database of its own. Never the main database, never inside its backups.
+PRIVACY_LEDGER_URL = os.environ.get(
+    "PRIVACY_LEDGER_URL", f"sqlite:///{VAR_DIR / 'erasure-ledger.sqlite3'}"
+)
 
 # External services (see platform/providers.py): sandboxes by default, real adapters by env.
 PROVIDERS: dict[str, Any] = {

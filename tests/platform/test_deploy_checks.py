@@ -20,7 +20,15 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-OURS = {"platform.E101", "privacy.E101", "privacy.E102", "payments.E101", "demo.E001"}
+OURS = {
+    "platform.E101",
+    "privacy.E101",
+    "privacy.E102",
+    "privacy.E103",
+    "privacy.E104",
+    "payments.E101",
+    "demo.E001",
+}
 STRIPE = {
     "BACKEND": "recommerce.payments.providers.stripe.StripePaymentProvider",
     "OPTIONS": {"secret_key": "sk_test_x", "webhook_secret": "whsec_x", "connect_accounts": {}},
@@ -38,6 +46,8 @@ def configured(settings) -> None:
     settings.ENCRYPTION_KEYS = [base64.urlsafe_b64encode(os.urandom(32)).decode()]
     settings.BLIND_INDEX_KEY = secrets.token_urlsafe(32)
     settings.PROVIDERS = {**settings.PROVIDERS, "payments": STRIPE}
+    if not settings.DATABASE_URL.startswith("sqlite"):
+        settings.PRIVACY_LEDGER_URL = "postgres://ledger@ledger.internal:5432/recommerce_ledger"
 
 
 def test_a_configured_deployment_passes(settings):
@@ -50,9 +60,12 @@ def test_each_demo_only_setting_fails_the_deploy_check(settings, tmp_path):
     """Hardening 2.3: generated keys, the sandbox and demo accounts each fail, with the fix."""
     settings.VAR_DIR = tmp_path
     settings.SECRET_KEY_FROM_FILE = True
+    # The demo's ledger, a file beside its SQLite database, is a valid deployment's too.
+    settings.DATABASE_URL = f"sqlite:///{tmp_path / 'recommerce.sqlite3'}"
+    settings.PRIVACY_LEDGER_URL = f"sqlite:///{tmp_path / 'erasure-ledger.sqlite3'}"
     User.objects.create_user(email=DEMO_LOGINS[0][1], password=None)
     errors = deploy_errors()
-    assert set(errors) == OURS
+    assert set(errors) == OURS - {"privacy.E103", "privacy.E104"}
     assert str(tmp_path / "secret_key") in errors["platform.E101"]
     assert str(tmp_path / "encryption_keys") in errors["privacy.E101"]
     assert str(tmp_path / "blind_index_key") in errors["privacy.E102"]
@@ -72,6 +85,26 @@ def test_one_key_made_on_this_machine_is_enough_to_fail(settings, missing):
     expected = {"SECRET_KEY_FROM_FILE": "platform.E101", "ENCRYPTION_KEYS": "privacy.E101",
                 "BLIND_INDEX_KEY": "privacy.E102"}[missing]  # fmt: skip
     assert set(deploy_errors()) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("database", "ledger", "expected"),
+    [
+        ("sqlite:///srv/var/recommerce.sqlite3", "sqlite:///srv/var/../var/recommerce.sqlite3",
+         "privacy.E103"),
+        ("postgres://app@db:5432/shop", "postgres://ledger@db/shop", "privacy.E103"),
+        ("postgres://app@db:5432/shop", "sqlite:///srv/var/erasure-ledger.sqlite3",
+         "privacy.E104"),
+        ("postgres://app@db:5432/shop", "postgres://ledger@db:5432/shop_ledger", None),
+        ("sqlite:///srv/var/recommerce.sqlite3", "sqlite:///srv/var/erasure-ledger.sqlite3",
+         None),
+    ],
+)  # fmt: skip
+def test_the_erasure_ledger_must_live_apart_from_the_database(settings, database, ledger, expected):
+    """Faults 1: a ledger inside the database it repairs, or per machine, fails the deploy."""
+    configured(settings)
+    settings.DATABASE_URL, settings.PRIVACY_LEDGER_URL = database, ledger
+    assert set(deploy_errors()) == ({expected} if expected else set())
 
 
 def test_demo_accounts_fail_only_while_they_exist(settings):
@@ -135,7 +168,7 @@ def test_serve_refuses_to_start_on_a_demo_setup(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 1
-    for check_id in OURS - {"demo.E001"}:
+    for check_id in OURS - {"demo.E001", "privacy.E103", "privacy.E104"}:
         assert f"({check_id})" in done.stderr
     assert "gunicorn" not in done.stderr.lower()
 

@@ -67,7 +67,6 @@ from recommerce.privacy.services.erasure import (
     erasure_blockers,
     erasure_run,
     erasure_start,
-    erasures_replay,
 )
 from recommerce.privacy.services.exports import export_request
 from recommerce.privacy.services.handling import data_request_fulfil
@@ -731,37 +730,8 @@ def test_right_3_staff_links_on_the_persons_audit_rows_are_kept() -> None:
     assert links == {(None, None)}
 
 
-# --- Replay after a backup restore ------------------------------------------------------------
-
-
-def test_right_3_replay_erases_again_what_a_restore_brought_back(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    recorders(monkeypatch)
-    person = make_person()
-    other = make_person("someone-else@example.org", name="Someone Else")
-    assert erasure_start(user=person).status == ErasureRecord.Status.DONE
-    assert erasure_start(user=other).status == ErasureRecord.Status.DONE
-    assert erasures_replay() == 0
-
-    # A backup from before the erasure puts the person's row back as it was.
-    User.objects.filter(pk=person.pk).update(
-        email=CANARY_EMAIL, full_name=CANARY_NAME, phone=CANARY_PHONE, is_active=True
-    )
-
-    assert erasures_replay() == 1
-
-    shell = User.objects.get(pk=person.pk)
-    assert (shell.email, shell.full_name, shell.phone, shell.is_active) == (
-        f"erased-{person.pk}@erased.invalid",
-        "",
-        "",
-        False,
-    )
-    replay = ErasureRecord.objects.filter(subject_id=person.pk).order_by("pk").last()
-    assert replay is not None
-    assert (replay.request_reference, replay.status) == ("replay", ErasureRecord.Status.DONE)
-    assert erasures_replay() == 0
+# Replay after a backup restore: tests/privacy/test_erasure_ledger.py and
+# tests/privacy/test_backup_restore.py.
 
 
 def test_right_3_a_missing_recipient_adapter_fails_rather_than_claims_done(

@@ -8,6 +8,11 @@ Steps, each recorded on the person's ``ErasureRecord`` so a failure can be resum
    recipient of earlier disclosures;
 3. each notice goes through the recipient's adapter; any failure leaves the record
    ``failed`` and resumable, never ``done``.
+
+The erasure is also written to the erasure ledger (``privacy.ledger``), a store outside the
+database, before the transaction commits: an erasure the ledger cannot record does not
+happen. After a backup restore, ``erasures_replay`` reads that ledger and erases again
+whoever the restore brought back (``services.replay``).
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from recommerce.privacy.ledger import (
+    ErasureEntry,
+    LedgerUnavailable,
+    email_hash,
+    erasure_plan_version,
+    ledger_store,
+)
 from recommerce.privacy.models import (
     DataRequest,
     Disclosure,
@@ -71,9 +83,9 @@ def erasure_run(
     when that happens on a later resume.
     """
     if record.erased_at is None:
-        user = user if user is not None else _user(record.subject_id)
+        user = user if user is not None else account_get(record.subject_id)
         if user is None:
-            return _fail(record, "The account no longer exists and was never erased.")
+            return erasure_fail(record, "The account no longer exists and was never erased.")
         reasons = erasure_blockers(user=user)
         if reasons:
             record.status, record.blockers = ErasureRecord.Status.POSTPONED, reasons
@@ -81,10 +93,13 @@ def erasure_run(
             return record
         _count_attempt(record)
         try:
-            record = _erase_data(record, user, queue_notices=notify)
+            record = erase_data(record, user, queue_notices=notify)
+        except LedgerUnavailable as error:
+            logger.error("Erasure %s not done: %s", record.pk, error)
+            return erasure_fail(record, f"Data not erased: it could not be recorded. {error}")
         except Exception as error:  # reported on the record, resumable
             logger.exception("Erasure %s failed before commit.", record.pk)
-            return _fail(record, f"Data not erased: {error}")
+            return erasure_fail(record, f"Data not erased: {error}")
     elif record.status != ErasureRecord.Status.DONE:
         _count_attempt(record)
     if notify and record.status != ErasureRecord.Status.DONE:
@@ -100,14 +115,16 @@ def _count_attempt(record: ErasureRecord) -> None:
     record.save(update_fields=["attempts"])
 
 
-def _user(pk: int) -> Any:
+def account_get(pk: int) -> Any:
+    """Return the account numbered ``pk``, active or not, or ``None``."""
     from django.contrib.auth import get_user_model
 
     return get_user_model()._base_manager.filter(pk=pk).first()
 
 
 @transaction.atomic
-def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> ErasureRecord:
+def erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> ErasureRecord:
+    """Erase ``user``'s data in one transaction and write the erasure to the ledger."""
     record = ErasureRecord.objects.select_for_update().get(pk=record.pk)
     if record.erased_at is not None:
         return record
@@ -118,6 +135,7 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Era
         ):
             recipients.setdefault((kind, recipient), set()).add(reference)
     files: list[str] = []
+    email = str(getattr(user, "email", "") or "")
     private = _private_files(user)
     report: dict[str, Any] = {}
     holdings = person_holdings(user)
@@ -143,6 +161,16 @@ def _erase_data(record: ErasureRecord, user: Any, *, queue_notices: bool) -> Era
         update_fields=["status", "report", "blockers", "erased_at", "error", "kept",
                        "related_requests"]
     )  # fmt: skip
+    # Last before the commit: if the ledger refuses, everything above rolls back.
+    ledger_store().erasure_append(
+        ErasureEntry(
+            account_id=user.pk,
+            email_hash=email_hash(email),
+            erased_at=record.erased_at,
+            plan_version=erasure_plan_version(),
+            request_reference=record.request_reference,
+        )
+    )
     transaction.on_commit(lambda: _delete_files(files, private))
     return record
 
@@ -194,7 +222,7 @@ def _send_notices(record: ErasureRecord) -> None:
             notice.last_error = ""
         notice.save(update_fields=["status", "attempts", "last_error", "sent_at"])
     if failed:
-        _fail(record, f"{failed} recipient(s) could not be told; resume to retry.")
+        erasure_fail(record, f"{failed} recipient(s) could not be told; resume to retry.")
         return
     record.status, record.finished_at, record.error = (
         ErasureRecord.Status.DONE,
@@ -236,39 +264,11 @@ def _request_close(record: ErasureRecord, actor: Any) -> None:
         data_requests_close_related(record=record, actor=actor)
 
 
-def _fail(record: ErasureRecord, message: str) -> ErasureRecord:
+def erasure_fail(record: ErasureRecord, message: str) -> ErasureRecord:
+    """Mark ``record`` failed (resumable) with ``message``."""
     record.status, record.error = ErasureRecord.Status.FAILED, message[:2000]
     record.save(update_fields=["status", "error"])
     return record
-
-
-def erasures_replay() -> int:
-    """Erase again every account the ledger lists that a backup restore brought back.
-
-    Recipients were told the first time; the replay only erases data. One account that
-    fails is recorded as failed and does not stop the others.
-    """
-    replayed = 0
-    erased_ids = ErasureRecord.objects.filter(erased_at__isnull=False).values_list(
-        "subject_id", flat=True
-    )
-    for subject_id in sorted(set(erased_ids)):
-        user = _user(subject_id)
-        if user is None or not person_holdings_exist(user):
-            continue
-        record = ErasureRecord.objects.create(
-            subject_id=subject_id, request_reference="replay", attempts=1
-        )
-        try:
-            record = _erase_data(record, user, queue_notices=False)
-        except Exception as error:  # reported on the record; the next replay retries
-            logger.exception("Replay of erasure %s failed.", record.pk)
-            _fail(record, f"Data not erased: {error}")
-            continue
-        record.status, record.finished_at = ErasureRecord.Status.DONE, timezone.now()
-        record.save(update_fields=["status", "finished_at"])
-        replayed += 1
-    return replayed
 
 
 def person_holdings_exist(user: Any) -> bool:

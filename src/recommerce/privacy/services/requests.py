@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 from typing import Any
 
@@ -24,11 +25,13 @@ from django.utils import dateformat, timezone
 
 from recommerce.platform.mail import send_templated
 from recommerce.privacy.deadlines import Jurisdiction, deadlines_for
+from recommerce.privacy.ledger import LedgerUnavailable, RequestStep, ledger_store
 from recommerce.privacy.models import DataRequest, DataRequestEvent, ErasureRecord
 from recommerce.privacy.purposes import BY_CODE
 from recommerce.privacy.rights.kept import kept_lines
 from recommerce.privacy.selectors import identity_matches
 
+logger = logging.getLogger(__name__)
 CODE_MINUTES = 30
 CODE_ATTEMPTS = 5
 Status = DataRequest.Status
@@ -40,12 +43,37 @@ class RequestError(ValueError):
 
 
 def _event(request: DataRequest, action: str, *, actor: Any = None, note: str = "") -> None:
-    DataRequestEvent.objects.create(
+    event = DataRequestEvent.objects.create(
         request=request,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         note=note,
     )
+    transaction.on_commit(lambda: _ledger_step(request, action, event.created_at))
+
+
+def _ledger_step(request: DataRequest, action: str, at: dt.datetime) -> None:
+    """Copy a committed step to the erasure ledger, which outlives a restore of this database.
+
+    Only the reference, kind, law, step and dates: the proof that a deadline was met. A
+    ledger that cannot be written is logged and does not undo the step (an erasure, unlike
+    a request step, is never done without its ledger entry).
+    """
+    extended = request.extended_due_on.isoformat() if request.extended_due_on else ""
+    step = RequestStep(
+        reference=request.reference,
+        kind=request.kind,
+        jurisdiction=request.jurisdiction,
+        step=action,
+        at=at,
+        received_at=request.received_at,
+        due_on=request.due_on.isoformat(),
+        extended_due_on=extended,
+    )
+    try:
+        ledger_store().request_step_append(step)
+    except LedgerUnavailable:
+        logger.exception("Step %s of request %s is not in the ledger.", action, request.reference)
 
 
 def _reference() -> str:

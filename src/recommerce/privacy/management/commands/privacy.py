@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 class Command(BaseCommand):
     help = (
         "Privacy operations: datamap, ropa, notice-publish, retention, rotate-keys, "
-        "replay-erasures."
+        "replay-erasures, ledger-init."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +36,10 @@ class Command(BaseCommand):
         rotate.add_argument("--dry-run", action="store_true")
         commands.add_parser(
             "replay-erasures", help="Erase again the accounts a backup restore brought back."
+        )
+        commands.add_parser(
+            "ledger-init",
+            help="Start the erasure ledger from the erasures this database holds (once).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,12 +65,70 @@ class Command(BaseCommand):
         elif action == "rotate-keys":
             call_command("encryption_rotate", dry_run=options["dry_run"], stdout=self.stdout)
         elif action == "replay-erasures":
-            from recommerce.privacy.services.erasure import erasures_replay
-
-            count = erasures_replay()
-            self.stdout.write(f"Erased again: {count} account{'s' if count != 1 else ''}.")
+            self._replay()
+        elif action == "ledger-init":
+            self._ledger_init()
         else:  # pragma: no cover - argparse refuses other actions
             raise CommandError(f"Unknown action {action!r}.")
+
+    def _ledger_init(self) -> None:
+        from recommerce.privacy.ledger import LedgerUnavailable, ledger_store
+        from recommerce.privacy.services.replay import ledger_fill
+
+        store = ledger_store()
+        try:
+            if store.exists() and store.erasures():
+                raise CommandError(
+                    f"The erasure ledger {store.describe()} already holds erasures: it is "
+                    "started. After a restore, run replay-erasures."
+                )
+            store.create()
+            recorded = ledger_fill(store)
+        except LedgerUnavailable as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Ledger {store.describe()} started with {len(recorded)} erasure(s) from this database."
+        )
+
+    def _replay(self) -> None:
+        from recommerce.privacy.ledger import LedgerUnavailable
+        from recommerce.privacy.services.replay import LedgerMismatch, erasures_replay
+
+        try:
+            report = erasures_replay()
+        except (LedgerUnavailable, LedgerMismatch) as error:
+            raise CommandError(f"Replay refused: {error}") from error
+
+        def accounts(count: int) -> str:
+            return f"{count} account{'s' if count != 1 else ''}"
+
+        self.stdout.write(f"Ledger: {report.ledger}, {report.entries} erasure(s) recorded.")
+        self.stdout.write(f"Erased again: {accounts(len(report.erased_again))}.")
+        self.stdout.write(f"Already erased: {accounts(report.already_erased)}.")
+        self.stdout.write(f"No longer in the database: {accounts(report.gone)}.")
+        if report.recorded_now:
+            self.stdout.write(
+                f"Erasures this database held and the ledger lacked, now recorded: "
+                f"{accounts(len(report.recorded_now))}."
+            )
+        if report.requests_missing:
+            self.stdout.write(
+                f"Requests the ledger proves and this database lost ({len(report.requests_missing)}"
+                f"): {', '.join(report.requests_missing)}. Their steps: the ledger's "
+                "request_steps table; contact the people through their reference."
+            )
+        problems = []
+        if report.reused:
+            numbers = ", ".join(map(str, report.reused))
+            problems.append(
+                f"account number(s) {numbers} now belong to someone who joined after the "
+                "erasure under another email address: left alone, check them by hand"
+            )
+        if report.failed:
+            numbers = ", ".join(map(str, report.failed))
+            problems.append(f"account(s) {numbers} could not be erased again: run the replay again")
+        if problems:
+            raise CommandError("Replay incomplete: " + "; ".join(problems) + ".")
 
     def _retention(self, *, dry_run: bool) -> None:
         from recommerce.privacy.services.retention import retention_run
