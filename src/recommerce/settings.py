@@ -183,7 +183,8 @@ if REDIS_URL:
         }
     }
     HUEY = {
-        "huey_class": "huey.RedisHuey",
+        # Tasks queued while Redis is down wait in the database (ADR 0017).
+        "huey_class": "recommerce.platform.queue.DurableRedisHuey",
         "name": "recommerce",
         "url": REDIS_URL,
         "immediate": False,

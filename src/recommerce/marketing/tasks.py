@@ -1,4 +1,5 @@
-"""Background work of marketing: sending a queued campaign, clearing stale sign-ups."""
+"""Background work of marketing: sending a queued campaign (and finishing one a stopped
+worker left), clearing stale sign-ups."""
 
 from __future__ import annotations
 
@@ -6,24 +7,33 @@ import datetime as dt
 
 from django.db.models import Q
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from recommerce.marketing.models import NewsletterSubscription
 from recommerce.platform import clock
+from recommerce.platform.locks import task_lock
 
 UNCONFIRMED_DAYS = 30
 
 
 @db_task(retries=3, retry_delay=60)
 def campaign_send_task(campaign_id: int) -> None:
-    from recommerce.marketing.services.campaigns import campaign_run
+    from recommerce.marketing.services.campaigns import campaign_run_locked
 
-    with lock_task(f"marketing-campaign-{campaign_id}"):
-        campaign_run(campaign_id=campaign_id)
+    campaign_run_locked(campaign_id=campaign_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@task_lock("marketing-campaigns-resume")
+def campaigns_resume_task() -> int:
+    """Finish, every five minutes, campaigns whose sending stopped with its worker."""
+    from recommerce.marketing.services.campaigns import campaigns_resume
+
+    return campaigns_resume()
 
 
 @db_periodic_task(crontab(hour="4", minute="7"))
-@lock_task("marketing-unconfirmed")
+@task_lock("marketing-unconfirmed")
 def unconfirmed_signups_task() -> None:
     """Delete sign-ups never confirmed: without the owner's click they prove nothing."""
     cutoff = clock.now() - dt.timedelta(days=UNCONFIRMED_DAYS)

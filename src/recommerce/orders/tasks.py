@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from recommerce.orders import selectors
 from recommerce.orders.services.delivery import orders_presume_delivered
 from recommerce.orders.services.fulfilment import order_tracking_refresh
 from recommerce.orders.services.insurance import insurance_retry_due
 from recommerce.orders.services.lapses import orders_cancel_lapsed
+from recommerce.platform.locks import task_lock
 from recommerce.platform.providers import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -33,28 +34,28 @@ def tracking_refresh_all() -> int:
 
 
 @db_periodic_task(crontab(minute="*/15"))
-@lock_task("orders-tracking-refresh")
+@task_lock("orders-tracking-refresh")
 def tracking_refresh() -> int:
     """Pull the carriers' news of shipped parcels every 15 minutes."""
     return tracking_refresh_all()
 
 
 @db_periodic_task(crontab(minute="23"))
-@lock_task("orders-delivery-presume")
+@task_lock("orders-delivery-presume")
 def delivery_presume() -> int:
     """Mark delivered, hourly, the parcels nobody reported on within the delivery period."""
     return orders_presume_delivered()
 
 
 @db_periodic_task(crontab(minute="41"))
-@lock_task("orders-cancel-lapsed")
+@task_lock("orders-cancel-lapsed")
 def cancel_lapsed() -> int:
     """Cancel and refund, hourly, orders held or left unshipped past their period."""
     return orders_cancel_lapsed()
 
 
 @db_periodic_task(crontab(minute="7,37"))
-@lock_task("orders-insurance-retry")
+@task_lock("orders-insurance-retry")
 def insurance_retry() -> int:
     """Subscribe again the insurance policies the insurer could not take at once."""
     return insurance_retry_due()

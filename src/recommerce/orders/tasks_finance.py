@@ -9,13 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from recommerce.accounts.models import Seller
 from recommerce.orders.models import LedgerTransaction, Payout
 from recommerce.orders.services.invoices import commission_invoice_issue, day_bounds
 from recommerce.orders.services.payouts import payout_send, payouts_run
 from recommerce.platform import clock
+from recommerce.platform.locks import task_lock
 from recommerce.platform.providers import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def payouts_run_and_send(*, run_date: dt.date) -> int:
 
 
 @db_periodic_task(crontab(minute="0", hour="6", day=PAYOUT_DAYS))
-@lock_task("orders-payouts-run")
+@task_lock("orders-payouts-run", ttl=dt.timedelta(hours=1))
 def payouts_scheduled() -> int:
     """Pay sellers at 06:00 on each payout day of the month."""
     return payouts_run_and_send(run_date=clock.today())
@@ -75,7 +76,7 @@ def commission_invoices_issue(*, period_start: dt.date, period_end: dt.date) -> 
 
 
 @db_periodic_task(crontab(minute="30", hour="6", day="1"))
-@lock_task("orders-commission-invoices")
+@task_lock("orders-commission-invoices", ttl=dt.timedelta(hours=1))
 def commission_invoices_monthly() -> int:
     """Invoice last month's commissions on the 1st of each month."""
     start, end = previous_month(clock.today())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from recommerce.payments.providers.sandbox import SandboxPaymentProvider
 from recommerce.payments.services import payment_provider, payments_reconcile
+from recommerce.platform.locks import task_lock
 
 
 def _sandbox() -> SandboxPaymentProvider | None:
@@ -22,7 +23,7 @@ def sandbox_event_deliver(event_id: str) -> bool:
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("payments-sandbox-outbox")
+@task_lock("payments-sandbox-outbox")
 def sandbox_outbox_sweep() -> int:
     """Deliver every due sandbox notification, including retries a lost task missed."""
     sandbox = _sandbox()
@@ -30,7 +31,7 @@ def sandbox_outbox_sweep() -> int:
 
 
 @db_periodic_task(crontab(minute="*/5"))
-@lock_task("payments-reconcile")
+@task_lock("payments-reconcile")
 def payments_reconcile_run() -> int:
     """Apply kept notifications and ask the provider about payments left waiting."""
     return payments_reconcile()

@@ -6,6 +6,10 @@ sent whatever the person's marketing choices, and carry a header saying so.
 A marketing message (``transactional=False``) must carry the one-click unsubscribe headers
 of RFC 8058 (``List-Unsubscribe`` with an HTTPS address, and ``List-Unsubscribe-Post``):
 a promotional email without a working unsubscribe is refused before it leaves.
+
+Every email goes through the outbox (``platform.outbox``): written as a row, then sent. A
+send that fails is not raised to the caller; the row is tried again until it goes, and a
+``key`` makes a retried caller queue the email once.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from recommerce.platform.models import OutboundEmail
+from recommerce.platform.outbox import email_deliver, email_queue
 
 CATEGORY_HEADER = "X-Recommerce-Category"
 ONE_CLICK = "List-Unsubscribe=One-Click"
@@ -47,6 +53,50 @@ def _checked_headers(headers: Mapping[str, str], *, transactional: bool) -> dict
     return checked
 
 
+def queue_templated(
+    *,
+    to: Sequence[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    language: str | None = None,
+    transactional: bool = True,
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+    headers: Mapping[str, str] | None = None,
+    key: str = "",
+) -> OutboundEmail | None:
+    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) into the outbox.
+
+    Return the row, to send with ``outbox.email_deliver`` once the caller's transaction
+    commits, or ``None`` when there is nobody to send to. A ``key`` already queued returns
+    the row queued first. ``headers`` adds message headers (``List-Unsubscribe``,
+    ``Auto-Submitted``); a marketing message needs the one-click unsubscribe pair
+    (``ValueError`` otherwise).
+    """
+    extra = _checked_headers(headers or {}, transactional=transactional)
+    recipients = [address for address in to if address]
+    if not recipients:
+        return None
+    data = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        text = render_to_string(f"{template}.txt", data)
+        try:
+            html: str = render_to_string(f"{template}.html", data)
+        except TemplateDoesNotExist:
+            html = ""
+    category = "transactional" if transactional else "marketing"
+    return email_queue(
+        to=recipients,
+        subject=f"Recommerce: {subject}",
+        body=text,
+        html=html,
+        headers={**extra, CATEGORY_HEADER: category},
+        attachments=attachments,
+        category=category,
+        key=key,
+    )
+
+
 def send_templated(
     *,
     to: Sequence[str],
@@ -57,32 +107,21 @@ def send_templated(
     transactional: bool = True,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     headers: Mapping[str, str] | None = None,
+    key: str = "",
 ) -> int:
-    """Render ``<template>.txt`` (and ``<template>.html`` if it exists) and send it.
+    """Queue the email as ``queue_templated`` does and send it now; return 1 if it went.
 
-    ``headers`` adds message headers (``List-Unsubscribe``, ``Auto-Submitted``); a marketing
-    message needs the one-click unsubscribe pair (``ValueError`` otherwise).
+    A failed send returns 0: the outbox tries again until it goes.
     """
-    extra = _checked_headers(headers or {}, transactional=transactional)
-    recipients = [address for address in to if address]
-    if not recipients:
-        return 0
-    data = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"{template}.txt", data)
-        try:
-            html: str | None = render_to_string(f"{template}.html", data)
-        except TemplateDoesNotExist:
-            html = None
-    message = EmailMultiAlternatives(
-        subject=f"Recommerce: {subject}",
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=recipients,
-        headers={**extra, CATEGORY_HEADER: "transactional" if transactional else "marketing"},
+    email = queue_templated(
+        to=to,
+        subject=subject,
+        template=template,
+        context=context,
+        language=language,
+        transactional=transactional,
+        attachments=attachments,
+        headers=headers,
+        key=key,
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message.send()
+    return int(email is not None and email_deliver(email=email))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
-from recommerce.platform.models import IdempotentRequest
+from recommerce.platform.models import IdempotentRequest, OutboundEmail, QueuedTask, TaskLock
 from recommerce.privacy import purposes
 from recommerce.privacy.deadlines import REQUEST_RECORD_RETENTION_DAYS
 from recommerce.privacy.models import (
@@ -94,6 +96,67 @@ registry.register(
         exported=False,
     ),
     not_personal("id", "key", "operation", "request_hash", "status_code", "created_at"),
+)
+
+
+def _addressee(user: Any) -> Q:
+    """Match the outbox rows addressed to ``user`` (one address per line of ``to``)."""
+    email = user.email
+    return (
+        Q(to__iexact=email)
+        | Q(to__istartswith=f"{email}\n")
+        | Q(to__iendswith=f"\n{email}")
+        | Q(to__icontains=f"\n{email}\n")
+    )
+
+
+# The outbox (ADR 0017): an email waits there until sent; its bodies are cleared once sent.
+registry.register(
+    OutboundEmail,
+    personal(
+        "to",
+        "key",
+        "subject",
+        "body",
+        "html",
+        "headers",
+        "attachments",
+        "last_error",
+        category="user.contact.email",
+        subject=_addressee,
+        subject_note="the addressee",
+        purposes=[purposes.SERVICE_ACCOUNT, purposes.SERVICE_ORDERS, purposes.MARKETING_EMAIL],
+        retention=Retention(days=30, starts="the sending", clock=("sent_at", "created_at")),
+        erasure=Erasure.DELETE,
+        exported=False,
+    ),
+    not_personal(
+        "id",
+        "category",
+        "message_id",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "sent_at",
+        "created_at",
+        reason="the email's delivery state",
+    ),
+)
+registry.register(
+    TaskLock,
+    not_personal("name", "holder", "acquired_at", "expires_at", reason="which process runs a task"),
+)
+registry.register(
+    QueuedTask,
+    not_personal(
+        "id",
+        "message",
+        "priority",
+        "eta",
+        "created_at",
+        reason="a task's name and row ids, kept while the queue is down",
+    ),
 )
 
 # Request records prove the answer: kept 24 months after closing, even past an erasure.

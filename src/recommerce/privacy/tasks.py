@@ -1,4 +1,5 @@
-"""Background work of the privacy core: exports, the retention job, erasures to resume."""
+"""Background work of the privacy core: exports (and those a stopped worker left), the
+retention job, erasures to resume."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import logging
 from django.db.models import Q
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from recommerce.privacy.models import ErasureRecord, ExportArchive
+from recommerce.platform.locks import task_lock
+from recommerce.privacy.models import ErasureRecord
 from recommerce.privacy.notice.tasks import notice_announce_task  # noqa: F401  (registers the task)
 
 logger = logging.getLogger(__name__)
@@ -18,16 +20,22 @@ logger = logging.getLogger(__name__)
 
 @db_task(retries=3, retry_delay=30)
 def export_build_task(archive_id: int) -> None:
-    from recommerce.privacy.services.exports import export_build, export_mail
+    from recommerce.privacy.services.exports import export_build_and_mail
 
-    archive = ExportArchive.objects.select_related("user", "request").filter(pk=archive_id).first()
-    if archive is None:
-        return  # erased with its person before the worker came to it
-    export_mail(archive=export_build(archive=archive))
+    export_build_and_mail(archive_id=archive_id)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+@task_lock("privacy-exports-resume", ttl=dt.timedelta(hours=1))
+def exports_resume_task() -> int:
+    """Finish, every ten minutes, the exports a stopped worker left unbuilt or unsent."""
+    from recommerce.privacy.services.exports import exports_resume
+
+    return exports_resume()
 
 
 @db_periodic_task(crontab(hour="3", minute="17"))
-@lock_task("privacy-retention")
+@task_lock("privacy-retention", ttl=dt.timedelta(hours=2))
 def retention_task() -> None:
     from recommerce.privacy.services.retention import retention_run
 
@@ -35,7 +43,7 @@ def retention_task() -> None:
 
 
 @db_periodic_task(crontab(minute="*/30"))
-@lock_task("privacy-erasures-resume")
+@task_lock("privacy-erasures-resume", ttl=dt.timedelta(hours=1))
 def erasures_resume_task() -> None:
     """Retry erasures that failed part-way or waited for an order to close.
 

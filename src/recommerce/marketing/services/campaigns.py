@@ -5,10 +5,16 @@ asks the selectors, at that moment, whether the person opted in to the campaign'
 and topic, has no objection or restriction on direct marketing, did not unsubscribe and
 was not erased; each message carries the one-click unsubscribe of RFC 8058 and a visible
 link that works without signing in.
+
+A campaign survives its worker's death: each message is written to the outbox with the
+person's delivery record, then sent (``platform.outbox``), so a message written is sent
+exactly once; a campaign left sending (its lock's holder gone) is run again by
+``campaigns_resume``, which skips everyone already recorded.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from huey.exceptions import TaskLockedException
 
 from recommerce.accounts.models import User
 from recommerce.marketing import conf, selectors
@@ -30,10 +37,16 @@ from recommerce.marketing.models import (
 )
 from recommerce.marketing.services.subscriptions import unsubscribe_url
 from recommerce.platform import clock
-from recommerce.platform.mail import ONE_CLICK, send_templated
+from recommerce.platform.locks import task_lock
+from recommerce.platform.mail import ONE_CLICK, queue_templated
+from recommerce.platform.outbox import email_deliver
 
 logger = logging.getLogger(__name__)
 BATCH_SIZE = 200
+# Longer than the sending of the largest campaign; a holder that died frees it sooner.
+CAMPAIGN_LOCK_TTL = dt.timedelta(hours=2)
+# A campaign queued this long ago and still sending, with its lock free, was cut short.
+RESUME_AFTER = dt.timedelta(minutes=5)
 NO_SMS = "Text-message campaigns need an SMS provider, and none is configured: choose email."
 
 
@@ -115,6 +128,30 @@ def campaign_run(*, campaign_id: int, batch_size: int = BATCH_SIZE) -> Campaign 
     return campaign
 
 
+def campaign_run_locked(*, campaign_id: int) -> Campaign | None:
+    """Run ``campaign_run`` under the campaign's lock, so one worker sends it at a time.
+
+    Raise ``TaskLockedException`` while another live worker holds it.
+    """
+    with task_lock(f"marketing-campaign-{campaign_id}", ttl=CAMPAIGN_LOCK_TTL):
+        return campaign_run(campaign_id=campaign_id)
+
+
+def campaigns_resume() -> int:
+    """Run again every campaign left sending by a stopped worker; return how many ran."""
+    stale = clock.now() - RESUME_AFTER
+    resumed = 0
+    for campaign_id in Campaign.objects.filter(
+        status=Campaign.Status.SENDING, queued_at__lt=stale
+    ).values_list("pk", flat=True):
+        try:
+            campaign_run_locked(campaign_id=campaign_id)
+        except TaskLockedException:
+            continue  # still being sent by a live worker
+        resumed += 1
+    return resumed
+
+
 def marketing_send(*, campaign: Campaign, addresses: Iterable[str]) -> SendReport:
     """Send ``campaign`` to each of ``addresses`` the person behind it allows, now.
 
@@ -140,15 +177,16 @@ def marketing_send(*, campaign: Campaign, addresses: Iterable[str]) -> SendRepor
 
 
 def _deliver(campaign: Campaign, person: selectors.Person) -> bool:
-    """Send one message and record it; return whether it went (a twin worker may have)."""
+    """Record and send one message; return whether it was this call's (a twin worker, or
+    an earlier run cut short, may have recorded it: the outbox sends that one)."""
+    link = unsubscribe_url(user_id=person.user_id, subscription_id=person.subscription_id)
+    mailbox = conf.unsubscribe_mailbox()
     try:
         with transaction.atomic():
-            CampaignDelivery.objects.create(
+            delivery = CampaignDelivery.objects.create(
                 campaign=campaign, email=person.address, user_id=person.user_id
             )
-            link = unsubscribe_url(user_id=person.user_id, subscription_id=person.subscription_id)
-            mailbox = conf.unsubscribe_mailbox()
-            send_templated(
+            email = queue_templated(
                 to=[person.address],
                 subject=campaign.subject,
                 template="marketing/email/campaign",
@@ -163,9 +201,12 @@ def _deliver(campaign: Campaign, person: selectors.Person) -> bool:
                     "List-Unsubscribe": f"<{link}>, <mailto:{mailbox}?subject=unsubscribe>",
                     "List-Unsubscribe-Post": ONE_CLICK,
                 },
+                key=f"campaign:{campaign.pk}:delivery:{delivery.pk}",
             )
     except IntegrityError:
         return False
+    if email is not None:
+        email_deliver(email=email)
     return True
 
 

@@ -4,6 +4,11 @@ Who gets the archive: its owner, signed in; or whoever gives the one-time code e
 the link. The link alone is not enough, since links leak (a forwarded email, a shared
 browser history, a proxy's log): a signed-in person other than the owner without the code
 is refused, and the export stays available to its owner.
+
+An export survives its worker's death: ``exports_resume`` (every ten minutes) builds again
+an export left being prepared past ``RESUME_AFTER``, and sends the email of one built but
+never announced; the email is queued once (key ``export:<id>``) with its code, so a run
+cut short and resumed sends one email whose code works.
 """
 
 from __future__ import annotations
@@ -21,8 +26,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from huey.exceptions import TaskLockedException
 
-from recommerce.platform.mail import send_templated
+from recommerce.platform import faults
+from recommerce.platform.locks import task_lock
+from recommerce.platform.mail import queue_templated
+from recommerce.platform.models import OutboundEmail
+from recommerce.platform.outbox import email_deliver
 from recommerce.privacy.encryption.files import sealed_storage
 from recommerce.privacy.models import DataRequest, ExportArchive
 from recommerce.privacy.rights.export import export_archive_bytes
@@ -33,6 +43,9 @@ SIGNING_SALT = "privacy.export"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 CODE_ATTEMPTS = 5
+# Longer than the largest export takes to build: one still pending after it was cut short.
+RESUME_AFTER = dt.timedelta(minutes=30)
+BUILD_LOCK_TTL = dt.timedelta(minutes=20)
 
 
 class ExportUnavailable(Exception):
@@ -80,6 +93,7 @@ def export_build(*, archive: ExportArchive) -> ExportArchive:
         archive.status, archive.error = ExportArchive.Status.FAILED, str(error)[:2000]
         archive.save(update_fields=["status", "error"])
         raise
+    faults.checkpoint("export.build")
     name = f"exports/{archive.user_id}-{secrets.token_hex(16)}.zip"
     archive.file_name = _storage().save(name, ContentFile(content))
     archive.size = len(content)
@@ -231,22 +245,79 @@ def export_download_url(archive: ExportArchive) -> str:
 
 
 def export_mail(*, archive: ExportArchive) -> None:
-    """Send the one-time download link, and close the request the export answers."""
+    """Send the one-time download link, and close the request the export answers.
+
+    Run again (a resumed export), it sends the email queued the first time, not a second
+    one with another code.
+    """
     if archive.status != ExportArchive.Status.READY:
         return
-    to = archive.request.email if archive.request else archive.user.email
-    send_templated(
-        to=[to],
-        subject="Your data is ready to download",
-        template="privacy/email/export_ready",
-        context={
-            "url": export_download_url(archive),
-            "code": export_code_issue(archive=archive),
-            "hours": settings.PRIVACY_EXPORT_HOURS,
-            "archive": archive,
-        },
-    )
+    key = f"export:{archive.pk}"
+    with transaction.atomic():
+        email = OutboundEmail.objects.filter(key=key).first()
+        if email is None:
+            to = archive.request.email if archive.request else archive.user.email
+            email = queue_templated(
+                to=[to],
+                subject="Your data is ready to download",
+                template="privacy/email/export_ready",
+                context={
+                    "url": export_download_url(archive),
+                    "code": export_code_issue(archive=archive),
+                    "hours": settings.PRIVACY_EXPORT_HOURS,
+                    "archive": archive,
+                },
+                key=key,
+            )
+    if email is not None:
+        email_deliver(email=email)
     if archive.request is not None:
         from recommerce.privacy.services.handling import export_ready
 
         export_ready(request=archive.request)
+
+
+def export_build_and_mail(*, archive_id: int) -> ExportArchive | None:
+    """Build an export and send its link, under the export's lock (one worker at a time).
+
+    Raise ``TaskLockedException`` while another live worker has it in hand.
+    """
+    with task_lock(f"privacy-export-{archive_id}", ttl=BUILD_LOCK_TTL):
+        archive = (
+            ExportArchive.objects.select_related("user", "request").filter(pk=archive_id).first()
+        )
+        if archive is None:
+            return None  # erased with its person before the worker came to it
+        archive = export_build(archive=archive)
+        faults.checkpoint("export.built")
+        export_mail(archive=archive)
+        return archive
+
+
+def exports_resume(*, now: dt.datetime | None = None) -> int:
+    """Finish the exports a stopped worker left; return how many were taken up.
+
+    Those still being prepared past ``RESUME_AFTER`` are built; those built that long ago
+    whose email was never queued, or whose request is still open, get their email.
+    """
+    now = now or timezone.now()
+    stale = now - RESUME_AFTER
+    unbuilt = ExportArchive.objects.filter(
+        status=ExportArchive.Status.PENDING, created_at__lt=stale
+    )
+    built = ExportArchive.objects.filter(
+        status=ExportArchive.Status.READY, ready_at__lt=stale, expires_at__gt=now
+    ).select_related("request")
+    due = list(unbuilt.values_list("pk", flat=True))
+    for archive in built:
+        announced = OutboundEmail.objects.filter(key=f"export:{archive.pk}").exists()
+        if not announced or (archive.request is not None and archive.request.is_open):
+            due.append(archive.pk)
+    resumed = 0
+    for archive_id in due:
+        try:
+            export_build_and_mail(archive_id=archive_id)
+        except TaskLockedException:
+            continue  # a live worker has it in hand
+        resumed += 1
+    return resumed

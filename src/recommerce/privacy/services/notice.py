@@ -5,6 +5,11 @@ years later whatever the registry became. Publishing an unchanged text is refuse
 version means something changed. The first version is not announced (nothing changed for
 anyone); every later one is emailed to account holders, in batches on the worker, and
 shown on the site until the visitor dismisses the banner.
+
+Each announcement is written to the outbox under the key ``notice:<version>:user:<id>``
+before it is sent, so a worker stopped mid-batch loses none (the outbox sends what was
+written) and sends none twice; ``notice_announce_resume`` queues again, for a few days,
+the accounts whose batch was lost with its worker.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from recommerce.platform.mail import send_templated
+from recommerce.platform.models import OutboundEmail
 from recommerce.privacy.models import NoticeVersion
 from recommerce.privacy.notice.build import notice_render
 from recommerce.privacy.notice.context import banner_forget
@@ -33,6 +39,10 @@ ERASED_DOMAIN = "@erased.invalid"
 SUMMARY_MAX = 2000
 SEND_ATTEMPTS = 3
 RETRY_SECONDS = 600
+# An announcement is resumed this long after publication (its batches had time to run)
+# and no longer than RESUME_DAYS after it.
+RESUME_AFTER = dt.timedelta(minutes=30)
+RESUME_DAYS = 3
 
 
 class NoticeError(ValueError):
@@ -102,10 +112,12 @@ def notice_publish(*, actor: Any, summary: str, when: dt.datetime | None = None)
     return version
 
 
-def notice_recipient_ids() -> list[int]:
+def notice_recipient_ids(*, joined_before: dt.datetime | None = None) -> list[int]:
     """Return the ids of active accounts with an address mail can reach, in order."""
     people = get_user_model()._default_manager.filter(is_active=True)
     people = people.exclude(email="").exclude(email__iendswith=ERASED_DOMAIN)
+    if joined_before is not None:
+        people = people.filter(date_joined__lte=joined_before)
     return list(people.order_by("pk").values_list("pk", flat=True))
 
 
@@ -117,6 +129,37 @@ def notice_announce(*, version: NoticeVersion) -> int:
     for start in range(0, len(ids), BATCH_SIZE):
         notice_announce_task(version.pk, ids[start : start + BATCH_SIZE])
     return len(ids)
+
+
+def _mail_key(version: NoticeVersion, person_id: int) -> str:
+    return f"notice:{version.pk}:user:{person_id}"
+
+
+def notice_announce_resume(*, now: dt.datetime | None = None) -> int:
+    """Queue the announcement of the latest version again for the accounts that have none
+    in the outbox (their batch was lost with a stopped worker); return how many.
+
+    Only a version that is announced (not the first), published between ``RESUME_AFTER``
+    and ``RESUME_DAYS`` ago, and only to accounts that existed when it was published.
+    """
+    from recommerce.privacy.notice.tasks import notice_announce_task
+
+    now = now or timezone.now()
+    latest = list(NoticeVersion.objects.order_by("-published_at", "-id")[:2])
+    if len(latest) < 2:
+        return 0
+    version = latest[0]
+    if not now - dt.timedelta(days=RESUME_DAYS) <= version.published_at <= now - RESUME_AFTER:
+        return 0
+    prefix = _mail_key(version, 0)[:-1]
+    written = set(
+        OutboundEmail.objects.filter(key__startswith=prefix).values_list("key", flat=True)
+    )
+    ids = notice_recipient_ids(joined_before=version.published_at)
+    missing = [pk for pk in ids if _mail_key(version, pk) not in written]
+    for start in range(0, len(missing), BATCH_SIZE):
+        notice_announce_task(version.pk, missing[start : start + BATCH_SIZE])
+    return len(missing)
 
 
 def _language(person: Any) -> str:
@@ -150,6 +193,7 @@ def notice_mail(*, version: NoticeVersion, person: Any) -> None:
         },
         language=language,
         transactional=True,
+        key=_mail_key(version, person.pk),
     )
 
 
