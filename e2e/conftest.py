@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import connections
 from tests import factories as f
 from tests.caching import caches_clear
+from tests.ledger import _erasure_ledger, _ledger_template  # noqa: F401  (fixtures)
 
 from recommerce.catalog import services as catalog_services
 from recommerce.catalog.models import ProductImage

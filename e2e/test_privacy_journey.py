@@ -20,6 +20,7 @@ from recommerce.accounts.models import User
 from recommerce.privacy import purposes
 from recommerce.privacy.models import DataRequest, Disclosure, ProcessingLimit
 from recommerce.privacy.services import disclosure_record
+from recommerce.privacy.services.erasure import erasure_start
 
 from .test_seller_journey import PASSWORD, assert_no_sideways_scroll, sign_in
 
@@ -194,3 +195,12 @@ def test_right_4_right_5_the_dpo_runs_a_written_letter_to_completion(browse, liv
     visit.screenshot("privacy-10-dpo-figures")
     page.get_by_role("link", name="Retention").click()
     visit.screenshot("privacy-11-dpo-retention")
+
+    # The erasure ledger: a former customer erased, then brought back by a restore.
+    former = make_buyer("former.customer@example.com")
+    erasure_start(user=former, request_reference="DSR-26FORMER")
+    User.objects.filter(pk=former.pk).update(email="former.customer@example.com", is_active=True)
+    page.get_by_role("link", name="Erasure ledger").click()
+    expect(page.get_by_role("alert")).to_contain_text("1 erased person is back in the database")
+    expect(page.locator("main")).to_contain_text("DSR-26FORMER")
+    visit.screenshot("privacy-12-dpo-erasure-ledger")

@@ -119,6 +119,7 @@ def _pages(site) -> dict[str, tuple[Client, str]]:
         "privacy figures": (dpo, reverse("privacy_staff:stats")),
         "data map": (dpo, reverse("privacy_staff:datamap")),
         "disclosures": (dpo, reverse("privacy_staff:disclosures")),
+        "erasure ledger": (dpo, reverse("privacy_staff:ledger")),
     }
 
 

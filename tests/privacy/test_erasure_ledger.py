@@ -288,3 +288,27 @@ def test_faults_1_a_postgresql_ledger_is_append_only_too() -> None:
     finally:
         server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         server.close()
+
+
+def test_faults_1_the_console_shows_people_a_restore_brought_back(
+    monkeypatch: pytest.MonkeyPatch, client, settings, tmp_path: Path
+) -> None:
+    """RIGHT-3: the DPO sees the ledger, and a restore not yet replayed, at a glance."""
+    from tests.privacy.test_dpo_console import make_staff
+
+    recorders(monkeypatch)
+    person = make_person()
+    erasure_start(user=person, request_reference="DSR-26LEDGER")
+    client.force_login(make_staff("privacy.handle_datarequest"))
+
+    page = client.get("/staff/privacy/ledger/").content.decode()
+    assert "DSR-26LEDGER" in page and "is back in the database" not in page
+
+    restore(person)
+    page = client.get("/staff/privacy/ledger/").content.decode()
+    assert "1 erased person is back in the database" in page
+    assert CANARY_EMAIL not in page and CANARY_NAME not in page
+
+    settings.PRIVACY_LEDGER_URL = f"sqlite:///{tmp_path / 'gone.sqlite3'}"
+    page = client.get("/staff/privacy/ledger/").content.decode()
+    assert "The ledger cannot be read" in page and "gone.sqlite3 does not exist" in page

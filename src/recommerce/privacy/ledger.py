@@ -309,7 +309,7 @@ def ledger_store(url: str | None = None) -> LedgerStore:
     url = url or settings.PRIVACY_LEDGER_URL
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
-        return SqliteLedger(Path(unquote(url.removeprefix("sqlite://"))))
+        return SqliteLedger(Path(unquote(url.removeprefix("sqlite:///"))))
     if scheme in {"postgres", "postgresql"}:
         return PostgresLedger(url)
     raise LedgerUnavailable(
@@ -320,7 +320,7 @@ def ledger_store(url: str | None = None) -> LedgerStore:
 def _database_key(url: str) -> tuple[str, str]:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return ("sqlite", str(Path(unquote(url.removeprefix("sqlite://"))).resolve()))
+        return ("sqlite", str(Path(unquote(url.removeprefix("sqlite:///"))).resolve()))
     host = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
     return ("postgres", f"{host}/{parts.path.lstrip('/')}")
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("disclosures/", staff.disclosures, name="disclosures"),
     path("retention/", staff.retention, name="retention"),
     path("retention/dry-run/", staff.retention_dry_run, name="retention-dry-run"),
+    path("ledger/", staff.ledger, name="ledger"),
     path("stats/", staff.stats, name="stats"),
     path("notice/", staff_notice.notice, name="notice"),
     path("ropa.csv", staff_notice.ropa_csv_export, name="ropa-csv"),

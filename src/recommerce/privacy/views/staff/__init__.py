@@ -8,6 +8,7 @@ get a 403; people who are not staff get a 404, as in the other staff tools.
 from recommerce.privacy.views.staff.registers import (
     data_map,
     disclosures,
+    ledger,
     retention,
     retention_dry_run,
     stats,
@@ -23,6 +24,7 @@ from recommerce.privacy.views.staff.requests import (
 __all__ = [
     "data_map",
     "disclosures",
+    "ledger",
     "request_action",
     "request_detail",
     "request_document",

@@ -1,4 +1,5 @@
-"""The console's registers: the data map, the disclosure log, retention runs, figures."""
+"""The console's registers: the data map, the disclosure log, retention runs, the erasure
+ledger, figures."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from recommerce.privacy.models import (
 from recommerce.privacy.registry import registry
 from recommerce.privacy.selectors import disclosure_list
 from recommerce.privacy.services import staff_access_record
+from recommerce.privacy.services.replay import ledger_overview
 from recommerce.privacy.services.retention import retention_run
 from recommerce.privacy.views.staff.common import HANDLE, PER_PAGE, RUN_RETENTION, Kind, dpo_only
 from recommerce.privacy.views.staff.forms import DisclosureFilterForm
@@ -108,6 +110,16 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
         rows = sum(int(line.get("rows", 0)) for line in run.report)
         messages.success(request, f"Dry run done: {rows} rows are past their period.")
     return redirect("privacy_staff:retention")
+
+
+# --- The erasure ledger ----------------------------------------------------------------------
+
+
+@dpo_only(HANDLE)
+def ledger(request: HttpRequest) -> HttpResponse:
+    """Show the erasure ledger beside this database: reachable, complete, replayed."""
+    context = {"section": "ledger", "ledger": ledger_overview()}
+    return render(request, "privacy/staff/ledger.html", context)
 
 
 # --- Figures ---------------------------------------------------------------------------------
