@@ -168,12 +168,17 @@ class World:
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    """Return a world of the test's own; its processes are killed at the end."""
+def world(
+    request: pytest.FixtureRequest, tmp_path: Path, transactional_db: None
+) -> Iterator[World]:
+    """Return a world of the test's own; its processes are killed at the end.
+
+    ``transactional_db``: on PostgreSQL the processes share the test database, so what
+    they write must be committed, and emptied after the test.
+    """
     var = tmp_path / "var"
     var.mkdir()
     if on_postgres():
-        request.getfixturevalue("transactional_db")
         url = _database_url()
     else:
         source: Path = request.getfixturevalue("_migrated_sqlite")

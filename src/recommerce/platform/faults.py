@@ -24,13 +24,15 @@ def checkpoint(step: str) -> None:
     wanted = os.environ.get("RECOMMERCE_FAULT_PAUSE")
     if not wanted:
         return
-    name, _, count = wanted.partition(":")
+    name, _, count = wanted.rpartition(":")
+    if not count.isdigit():  # a step's name may hold colons ("lock:<name>")
+        name, count = wanted, "1"
     if name != step:
         return
     with _guard:
         _passes[step] += 1
         reached = _passes[step]
-    if reached != int(count or 1):
+    if reached != int(count):
         return
     folder = Path(os.environ.get("RECOMMERCE_FAULT_DIR", "."))
     (folder / f"{step}.{os.getpid()}").write_text(str(reached))
