@@ -15,7 +15,7 @@ def expire_reservations() -> int:
     return checkouts_expire_due()
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 @task_lock("checkout-reconcile")
 def reconcile_paid_checkouts() -> int:
     return checkouts_reconcile()

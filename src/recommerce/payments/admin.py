@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from recommerce.payments.models import (
@@ -87,8 +87,33 @@ class TransferAdmin(ReadOnlyAdmin[Transfer]):
     search_fields = ["provider_transfer_id", "seller__name"]
 
 
+class SetAsideFilter(admin.SimpleListFilter):
+    """Find the stored notifications reconciliation could not read (``error`` says why)."""
+
+    title = "set aside"
+    parameter_name = "set_aside"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Set aside: cannot be read"), ("no", "Readable")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.exclude(error="")
+        if self.value() == "no":
+            return queryset.filter(error="")
+        return queryset
+
+
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin[WebhookEvent]):
-    list_display = ["provider", "type", "event_id", "object_id", "received_at", "processed_at"]
-    list_filter = ["provider", "type"]
+    list_display = [
+        "provider",
+        "type",
+        "event_id",
+        "object_id",
+        "received_at",
+        "processed_at",
+        "error",
+    ]
+    list_filter = ["provider", "type", SetAsideFilter]
     search_fields = ["event_id", "object_id"]

@@ -53,6 +53,9 @@ class Payment(TimeStampedModel):
     failure_code = models.CharField(max_length=64, blank=True)
     failure_message = models.CharField(max_length=255, blank=True)
     captured_at = models.DateTimeField(null=True, blank=True)
+    # When reconciliation last asked the provider: the least recently asked go first, so a
+    # long queue of abandoned pages never starves a payment that was just made.
+    provider_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -179,6 +182,11 @@ class WebhookEvent(models.Model):
     payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the stored facts cannot be read back (a row an older version wrote, or one
+    # edited by hand): the row is set aside for a person and never retried.
+    error = models.CharField(
+        max_length=255, blank=True, help_text="Why the stored notification cannot be applied"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

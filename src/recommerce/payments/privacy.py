@@ -75,6 +75,7 @@ registry.register(
         "currency",
         "failure_code",
         "failure_message",
+        "provider_checked_at",
         "updated_at",
         reason="the payment's processing state",
     ),
@@ -163,7 +164,9 @@ registry.register(
         erasure=Erasure.DELETE,
         exported=False,
     ),
-    not_personal("id", "provider", "event_id", "type", "object_id", "received_at", "processed_at"),
+    not_personal(
+        "id", "provider", "event_id", "type", "object_id", "received_at", "processed_at", "error"
+    ),
 )
 registry.register(
     SandboxSession,

@@ -30,8 +30,12 @@ def sandbox_outbox_sweep() -> int:
     return sandbox.outbox_deliver_due() if sandbox else 0
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 @task_lock("payments-reconcile")
 def payments_reconcile_run() -> int:
-    """Apply kept notifications and ask the provider about payments left waiting."""
+    """Apply kept notifications and ask the provider about payments left waiting.
+
+    Every minute: a payment whose notification was lost is captured, and its orders
+    placed, at most a minute after it is ``RECONCILE_AFTER`` old (ADR 0007).
+    """
     return payments_reconcile()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -16,8 +17,12 @@ from recommerce.orders.models import Order
 from recommerce.orders.services.placement import orders_place
 from recommerce.payments import services as payment_services
 from recommerce.payments.models import Payment, Refund
+from recommerce.payments.selectors import ASK_EVERY
 from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError
+
+logger = logging.getLogger(__name__)
+_WAITING = (Payment.Status.PENDING, Payment.Status.PROCESSING)
 
 
 @transaction.atomic
@@ -112,30 +117,48 @@ def checkouts_expire_due() -> int:
     return released
 
 
-def checkouts_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
+RECONCILE_AFTER = timedelta(minutes=1)
+RECONCILE_BATCH = 100
+
+
+def checkouts_reconcile(
+    *, older_than: timedelta = RECONCILE_AFTER, limit: int = RECONCILE_BATCH
+) -> int:
     """Place the orders of captured payments whose checkout was never completed.
 
     A crash between the provider's confirmation and the orders' creation, or a lost
-    notification, leaves a paid checkout without orders; this finds and completes them.
-    Payments still pending at the provider are asked for their state first.
+    notification, leaves a paid checkout without orders; this finds and completes them
+    (a task runs it every minute). A payment still pending at the provider is asked for
+    its state first, unless payments' own reconciliation asked a moment ago. Checkouts
+    whose payment failed are left alone, so the work stays bounded by the live payments.
     """
-    cutoff = clock.now() - older_than
+    now = clock.now()
+    waiting = (
+        Checkout.objects.filter(
+            status__in=[Checkout.Status.PAYING, Checkout.Status.EXPIRED, Checkout.Status.OPEN],
+            payment__status__in=[*_WAITING, Payment.Status.CAPTURED],
+            updated_at__lt=now - older_than,
+        )
+        .select_related("payment")
+        .order_by("updated_at", "id")[:limit]
+    )
     completed = 0
-    waiting = Checkout.objects.filter(
-        status__in=[Checkout.Status.PAYING, Checkout.Status.EXPIRED, Checkout.Status.OPEN],
-        payment__isnull=False,
-        updated_at__lt=cutoff,
-    ).select_related("payment")
-    for checkout in waiting:
+    for checkout in list(waiting):
         payment = checkout.payment
         assert payment is not None
-        if payment.status in (Payment.Status.PENDING, Payment.Status.PROCESSING):
+        asked = payment.provider_checked_at
+        if payment.status in _WAITING and (asked is None or asked < now - ASK_EVERY):
             try:
                 payment = payment_services.payment_sync(payment=payment)
             except ProviderError:
                 continue
-        if payment.status == Payment.Status.CAPTURED and checkout_complete(payment=payment):
-            completed += 1
+        if payment.status != Payment.Status.CAPTURED:
+            continue
+        try:
+            completed += bool(checkout_complete(payment=payment))
+        except Exception:
+            # One checkout that cannot be completed must not hold back the ones after it.
+            logger.exception("Checkout %s could not be completed.", checkout.reference)
     return completed
 
 

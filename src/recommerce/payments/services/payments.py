@@ -14,6 +14,7 @@ from recommerce.payments.providers.base import PaymentProvider
 from recommerce.payments.providers.credit import CreditDecision, CreditPartner
 from recommerce.payments.selectors import payments_awaiting_provider
 from recommerce.payments.services import transitions
+from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError, get_provider
 from recommerce.privacy import purposes
 from recommerce.privacy.models import Disclosure
@@ -207,32 +208,56 @@ def payment_sync(*, payment: Payment) -> Payment:
     """Ask the provider where a payment stands and apply it as its notification would.
 
     Used by the buyer's return page and by reconciliation; raises ``ProviderError`` when
-    the provider cannot answer.
+    the provider cannot answer. Each question is noted (``provider_checked_at``), answered
+    or not, so reconciliation asks the others before asking this one again.
     """
     provider = payment_provider()
     if not payment.provider_session_id or payment.provider != provider.name:
         return Payment.objects.get(pk=payment.pk)
-    status = provider.session_status(session_id=payment.provider_session_id)
+    try:
+        status = provider.session_status(session_id=payment.provider_session_id)
+    except ProviderError:
+        Payment.objects.filter(pk=payment.pk).update(provider_checked_at=clock.now())
+        raise
     with transaction.atomic():
         locked = transitions.lock_payment(payment.pk)
         transitions.apply_session_status(locked, status)
+        locked.provider_checked_at = clock.now()
+        locked.save(update_fields=["provider_checked_at"])
     return locked
 
 
-def payments_reconcile(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+# A payment confirmed while its notification is lost and its buyer never comes back is
+# found by the next run (every minute) once it is this old; at most this many are asked
+# about per run, so a provider is never asked more than about 100 times a minute.
+RECONCILE_AFTER = dt.timedelta(minutes=1)
+RECONCILE_BATCH = 100
+
+
+def payments_reconcile(
+    *, older_than: dt.timedelta = RECONCILE_AFTER, limit: int = RECONCILE_BATCH
+) -> int:
     """Bring up to date the payments a lost notification left waiting; return how many moved.
 
-    Notifications kept for later are applied first, then the provider is asked about
-    each payment still pending or processing after ``older_than``.
+    Notifications kept for later are applied first (an unreadable one is set aside, the
+    rest still applied), then the provider is asked about at most ``limit`` payments
+    still pending or processing after ``older_than``, the least recently asked first. A
+    payment the provider cannot answer for, or whose capture fails downstream, is logged
+    and the run goes on with the next.
     """
     from recommerce.payments.services.webhooks import webhook_events_retry
 
     moved = webhook_events_retry()
-    for payment in payments_awaiting_provider(older_than=older_than):
+    for payment in list(payments_awaiting_provider(older_than=older_than)[:limit]):
         try:
             synced = payment_sync(payment=payment)
         except ProviderError:
             logger.warning("The provider could not say where payment %s stands.", payment.pk)
+            continue
+        except Exception:
+            # e.g. placing the orders after the capture failed: the capture itself is
+            # committed, and checkout's reconciliation places them on its next run.
+            logger.exception("Payment %s could not be brought up to date.", payment.pk)
             continue
         moved += synced.status != payment.status
     return moved

@@ -58,13 +58,43 @@ def event_payload(event: ProviderEvent) -> dict[str, Any]:
     return facts
 
 
-def event_from_payload(payload: dict[str, Any]) -> ProviderEvent:
-    facts = {key: value for key, value in payload.items() if key in _EVENT_FIELDS}
-    facts["kind"] = EventKind(facts.get("kind", EventKind.OTHER))
-    return ProviderEvent(**facts)
+class UnreadableEvent(ValueError):
+    """A stored notification whose facts cannot be read back: set aside, never applied."""
 
 
+_REQUIRED = ("event_id", "kind", "provider_type")
+_NUMBERS = frozenset({"amount_minor", "created"})
 _EVENT_FIELDS = frozenset(ProviderEvent.__dataclass_fields__) - {"raw"}
+_KINDS = frozenset(kind.value for kind in EventKind)
+
+
+def event_from_payload(payload: object) -> ProviderEvent:
+    """Read back the facts ``event_payload`` kept; raise ``UnreadableEvent`` saying why not.
+
+    Rows written by another version, or edited by hand, may lack a fact or hold one of the
+    wrong type; the message names what is wrong, for the person who looks at the row.
+    """
+    if not isinstance(payload, dict):
+        raise UnreadableEvent(f"The stored facts are a {type(payload).__name__}, not an object.")
+    missing = [name for name in _REQUIRED if name not in payload]
+    if missing:
+        raise UnreadableEvent(f"The stored facts lack {', '.join(missing)}.")
+    facts: dict[str, Any] = {}
+    for name in _EVENT_FIELDS & payload.keys():
+        value = payload[name]
+        wanted, what = (int, "a whole number") if name in _NUMBERS else (str, "text")
+        # bool is an int to Python, never to a provider.
+        if not isinstance(value, wanted) or isinstance(value, bool):
+            raise UnreadableEvent(f"The stored {name} is not {what}.")
+        facts[name] = value
+    if not facts["event_id"]:
+        raise UnreadableEvent("The stored event_id is empty.")
+    if facts["kind"] not in _KINDS:
+        raise UnreadableEvent(
+            f"The stored kind {facts['kind'][:64]!r} is not one the platform knows."
+        )
+    facts["kind"] = EventKind(facts["kind"])
+    return ProviderEvent(**facts)
 
 
 # --- Payments -----------------------------------------------------------------------------
@@ -312,13 +342,32 @@ def _apply_deferred(payment: Payment) -> None:
     waiting = WebhookEvent.objects.select_for_update().filter(
         provider=payment.provider,
         processed_at__isnull=True,
+        error="",
         payload__payment_id=payment.provider_payment_id,
     )
     for stored in waiting.order_by("received_at", "id"):
-        event = event_from_payload(stored.payload)
+        try:
+            event = event_from_payload(stored.payload)
+        except UnreadableEvent as error:
+            # One unreadable row must not stop the capture, nor the rows after it.
+            set_aside(stored, error)
+            continue
         if event.kind in _AFTER_CAPTURE and apply_event(payment.provider, event):
             stored.processed_at = clock.now()
             stored.save(update_fields=["processed_at"])
+
+
+def set_aside(stored: WebhookEvent, error: UnreadableEvent) -> None:
+    """Mark a stored notification that cannot be read, so nothing retries it again."""
+    stored.error = str(error)[:255]
+    stored.save(update_fields=["error"])
+    logger.warning(
+        "Stored %s notification %s (%s) cannot be read and is set aside: %s",
+        stored.provider,
+        stored.event_id,
+        stored.type,
+        stored.error,
+    )
 
 
 # --- Transfers ----------------------------------------------------------------------------

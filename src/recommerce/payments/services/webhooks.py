@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
@@ -12,6 +13,8 @@ from recommerce.payments.providers.base import InvalidWebhook
 from recommerce.payments.services import transitions
 from recommerce.payments.services.payments import payment_provider
 from recommerce.platform import clock
+
+logger = logging.getLogger(__name__)
 
 
 def webhook_receive(
@@ -50,12 +53,17 @@ def webhook_receive(
 def _apply_stored(provider: str, *, event_id: str) -> bool:
     stored = (
         WebhookEvent.objects.select_for_update()
-        .filter(provider=provider, event_id=event_id, processed_at__isnull=True)
+        .filter(provider=provider, event_id=event_id, processed_at__isnull=True, error="")
         .first()
     )
     if stored is None:
         return False
-    if not transitions.apply_event(provider, transitions.event_from_payload(stored.payload)):
+    try:
+        event = transitions.event_from_payload(stored.payload)
+    except transitions.UnreadableEvent as error:
+        transitions.set_aside(stored, error)
+        return False
+    if not transitions.apply_event(provider, event):
         return False
     stored.processed_at = clock.now()
     stored.save(update_fields=["processed_at"])
@@ -67,13 +75,28 @@ def webhook_events_retry(
     older_than: dt.timedelta = dt.timedelta(minutes=1),
     within: dt.timedelta = dt.timedelta(days=3),
 ) -> int:
-    """Apply kept notifications whose payment or transfer has become known; return how many."""
+    """Apply kept notifications whose payment or transfer has become known; return how many.
+
+    A row whose stored facts cannot be read is set aside (``error`` says why, staff see it
+    on the notifications' admin page) and the rows after it are still applied; so are they
+    when applying one fails for another reason, which is logged and tried again next time.
+    """
     now = clock.now()
-    waiting = WebhookEvent.objects.filter(
-        processed_at__isnull=True, received_at__lt=now - older_than, received_at__gte=now - within
-    ).values_list("provider", "event_id")
+    waiting = (
+        WebhookEvent.objects.filter(
+            processed_at__isnull=True,
+            error="",
+            received_at__lt=now - older_than,
+            received_at__gte=now - within,
+        )
+        .order_by("received_at", "id")
+        .values_list("provider", "event_id")
+    )
     applied = 0
     for provider, event_id in list(waiting):
-        with transaction.atomic():
-            applied += _apply_stored(provider, event_id=event_id)
+        try:
+            with transaction.atomic():
+                applied += _apply_stored(provider, event_id=event_id)
+        except Exception:
+            logger.exception("Kept %s notification %s could not be applied.", provider, event_id)
     return applied
