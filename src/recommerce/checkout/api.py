@@ -1,7 +1,8 @@
 """Cart and checkout endpoints: every step the web pages offer, for the app.
 
 Unsafe calls that spend money (starting a checkout, paying) take an ``Idempotency-Key``
-header: a retried call replays the first answer instead of acting twice.
+header: a retried call replays the first answer instead of acting twice. Cart writes
+take one too, optionally (a retried add would otherwise add twice).
 """
 
 from __future__ import annotations
@@ -108,28 +109,63 @@ def cart_get(request: HttpRequest) -> dict[str, Any]:
     return _cart_out(_user(request))
 
 
-@router.post("/cart/lines", response={201: CartOut, **BAD_INPUT, **DENIED}, summary="Add an offer")
-def cart_add(request: HttpRequest, payload: CartLineIn) -> Status[dict[str, Any]]:
+# Cart writes take an optional Idempotency-Key: with one, a call retried after its first
+# copy committed (a dropped connection) answers the first answer and changes nothing;
+# without one, each call acts, as before. Changing or removing a line sets a state, so
+# only an add would double, but a key makes every retry answer the same.
+RETRY_SAFE = (
+    " Send an `Idempotency-Key` header to make a retry safe: the same key and body answer "
+    "the first answer without acting again; the same key with another body answers 422. "
+    "Without the header each call acts."
+)
+
+
+@router.post(
+    "/cart/lines",
+    response={201: CartOut, **BAD_INPUT, **DENIED, 409: Problem},
+    summary="Add an offer",
+    description="Adds `quantity` units of an offer to my cart." + RETRY_SAFE,
+)
+def cart_add(
+    request: HttpRequest, payload: CartLineIn, idempotency_key: IdempotencyKey = ""
+) -> Status[dict[str, Any]]:
     user = _user(request)
-    cart_services.cart_line_add(
-        cart=cart_services.cart_for_user(user=user),
-        offer_id=payload.offer_id,
-        quantity=payload.quantity,
-    )
-    return Status(201, _cart_out(user))
+
+    def add() -> tuple[int, Any]:
+        cart_services.cart_line_add(
+            cart=cart_services.cart_for_user(user=user),
+            offer_id=payload.offer_id,
+            quantity=payload.quantity,
+        )
+        return 201, _cart_out(user)
+
+    return idempotent_response(
+        actor=f"user:{user.pk}", key=idempotency_key, operation="cart.add",
+        body=payload.dict(), call=add,
+    )  # fmt: skip
 
 
 @router.patch(
     "/cart/lines/{line_id}",
-    response={200: CartOut, **BAD_INPUT, **NOT_FOUND, **DENIED},
+    response={200: CartOut, **BAD_INPUT, **NOT_FOUND, **DENIED, 409: Problem},
     summary="Change a quantity (0 removes the line)",
+    description="Sets a line's quantity; 0 removes it." + RETRY_SAFE,
 )
-def cart_line_update(request: HttpRequest, line_id: RowId, payload: QuantityIn) -> dict[str, Any]:
+def cart_line_update(
+    request: HttpRequest, line_id: RowId, payload: QuantityIn, idempotency_key: IdempotencyKey = ""
+) -> Status[dict[str, Any]]:
     user = _user(request)
-    cart_services.cart_line_set_quantity(
-        cart=_own_line_cart(user, line_id), line_id=line_id, quantity=payload.quantity
-    )
-    return _cart_out(user)
+
+    def update() -> tuple[int, Any]:
+        cart_services.cart_line_set_quantity(
+            cart=_own_line_cart(user, line_id), line_id=line_id, quantity=payload.quantity
+        )
+        return 200, _cart_out(user)
+
+    return idempotent_response(
+        actor=f"user:{user.pk}", key=idempotency_key, operation="cart.line.update",
+        body={"line_id": line_id, **payload.dict()}, call=update,
+    )  # fmt: skip
 
 
 def _own_line_cart(user: User, line_id: int) -> Cart:
@@ -140,12 +176,24 @@ def _own_line_cart(user: User, line_id: int) -> Cart:
 
 
 @router.delete(
-    "/cart/lines/{line_id}", response={204: None, **NOT_FOUND, **DENIED}, summary="Remove a line"
+    "/cart/lines/{line_id}",
+    response={204: None, **NOT_FOUND, **DENIED, 409: Problem},
+    summary="Remove a line",
+    description="Removes a line from my cart; a retry without a key answers 404." + RETRY_SAFE,
 )
-def cart_line_delete(request: HttpRequest, line_id: RowId) -> Status[None]:
+def cart_line_delete(
+    request: HttpRequest, line_id: RowId, idempotency_key: IdempotencyKey = ""
+) -> Status[None]:
     user = _user(request)
-    cart_services.cart_line_remove(cart=_own_line_cart(user, line_id), line_id=line_id)
-    return Status(204, None)
+
+    def remove() -> tuple[int, Any]:
+        cart_services.cart_line_remove(cart=_own_line_cart(user, line_id), line_id=line_id)
+        return 204, None
+
+    return idempotent_response(
+        actor=f"user:{user.pk}", key=idempotency_key, operation="cart.line.remove",
+        body={"line_id": line_id}, call=remove,
+    )  # fmt: skip
 
 
 @router.post(

@@ -22,6 +22,8 @@ class AddForm(SafeTextMixin, forms.Form):
     quantity = forms.IntegerField(
         min_value=1, max_value=settings.CART_MAX_QUANTITY_PER_LINE, required=False
     )
+    # The form's one-time token (templatetags.cart_forms): a repost changes nothing.
+    once = forms.RegexField(regex=r"^[A-Za-z0-9_-]{16,64}$", required=False)
 
 
 class CheckoutForm(SafeTextMixin, forms.Form):

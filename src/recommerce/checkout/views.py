@@ -53,16 +53,22 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return redirect("checkout:cart")
     cart = request_cart(request, create=True)
     assert cart is not None
+    offer_id, quantity = form.cleaned_data["offer"], form.cleaned_data["quantity"] or 1
     try:
-        cart_services.cart_line_add(
-            cart=cart,
-            offer_id=form.cleaned_data["offer"],
-            quantity=form.cleaned_data["quantity"] or 1,
-        )
+        if form.cleaned_data["once"]:
+            added = cart_services.cart_line_add_once(
+                cart=cart, offer_id=offer_id, quantity=quantity, token=form.cleaned_data["once"]
+            )
+        else:
+            cart_services.cart_line_add(cart=cart, offer_id=offer_id, quantity=quantity)
+            added = True
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(request, "Added to your cart.")
+        if added:
+            messages.success(request, "Added to your cart.")
+        else:
+            messages.info(request, "This was already added: your cart is shown as it is.")
     remember_count(request, selectors.cart_count(cart_id=cart.pk))
     return redirect("checkout:cart")
 

@@ -8,6 +8,7 @@ has seen and accepted the change: nothing is silently applied.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import IntegrityError, transaction
 from recommerce.accounts.models import Seller, User
 from recommerce.checkout.models import Cart, CartLine
 from recommerce.offers.models import Offer
+from recommerce.platform.idempotency import IdempotencyInProgress, idempotent_call
 
 
 def cart_for_user(*, user: User) -> Cart:
@@ -76,6 +78,38 @@ def cart_line_add(*, cart: Cart, offer_id: int, quantity: int = 1) -> CartLine:
         line.save(update_fields=["quantity"])
     cart.save(update_fields=["updated_at"])
     return line
+
+
+@transaction.atomic
+def cart_line_add_once(*, cart: Cart, offer_id: int, quantity: int, token: str) -> bool:
+    """Add units of an offer once per form token; return False when the form came again.
+
+    A form posted twice (a browser retrying after a dropped connection, a second click
+    after the first committed) carries the same token: the repeat changes nothing. The
+    key holds the offer and quantity too, because a product page sends all its offers'
+    buttons through one form with one token (its offers are cached for everyone, the
+    token is not).
+    """
+    acted = False
+
+    def add() -> tuple[int, Any]:
+        nonlocal acted
+        cart_line_add(cart=cart, offer_id=offer_id, quantity=quantity)
+        acted = True
+        return 200, None
+
+    try:
+        idempotent_call(
+            actor=f"cart:{cart.pk}",
+            key=f"form:{token}:{offer_id}:{quantity}",
+            operation="cart.add",
+            body={"offer_id": offer_id, "quantity": quantity},
+            call=add,
+        )
+    except IdempotencyInProgress:
+        # Only without row locks (SQLite): the first post is still being written.
+        return False
+    return acted
 
 
 @transaction.atomic
