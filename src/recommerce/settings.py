@@ -92,6 +92,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health checks before the HTTPS redirect and the Host check; 503 while the database
+    # is down (recommerce.platform.outages).
+    "recommerce.platform.middleware.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML pages leave compressed (static files are compressed ahead by collectstatic),
@@ -180,6 +183,13 @@ if REDIS_URL:
             "BACKEND": "recommerce.platform.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "recommerce",
+            # A Redis that does not answer costs a page at most these (seconds); its
+            # errors read as misses, retried after RETRY_SECONDS, logged once a minute.
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_TIMEOUT", "0.5")),
+                "RETRY_SECONDS": 5,
+            },
         }
     }
     HUEY = {
@@ -225,6 +235,8 @@ else:
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", False)
+# Seconds a 503 (the database unavailable) asks clients to wait before trying again.
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "30"))
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

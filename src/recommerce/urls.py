@@ -4,10 +4,18 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from recommerce.api import api
 from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
+from recommerce.platform import health
 from recommerce.platform.api import no_such_url
 from recommerce.platform.media import public_media
 
+# A database outage answers 503 even when a middleware, not a view, meets it.
+handler500 = "recommerce.platform.outages.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Answered by platform.middleware.OutageMiddleware before any other middleware; listed
+    # here so that they resolve and reverse like every other address.
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", no_such_url),  # a JSON 404, as the API documents

@@ -41,6 +41,7 @@ EXCLUDED_PREFIXES = (
     "/payments/",
     "/checkout/",
     "/.well-known/",
+    "/health/",
 )
 PRODUCT_PAGE = "offers:product"
 

@@ -7,16 +7,30 @@ Django builds a new ``redis.Redis`` client for every cache operation; each build
 table of response callbacks, which costs more than the round trip itself on a busy page.
 A client is only a handle on its pool and safe to share between threads, so one per pool
 is enough.
+
+It never fails a request either: the cache only speeds pages up, so while Redis cannot be
+reached every operation behaves as a miss (see ``SharedClientRedisCache``) and pages are
+built from the database, slower but whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import threading
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, TypeVar
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from recommerce.platform.outages import OutageLog
+
+T = TypeVar("T")
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -35,10 +49,136 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+class _Outage:
+    """The state of one Redis server as this process sees it, shared by all its threads."""
+
+    def __init__(self, name: str, retry_seconds: float, log_seconds: float) -> None:
+        self.retry_seconds = retry_seconds
+        self.log = OutageLog(name, log_seconds)
+        self._lock = threading.Lock()
+        self.down_since = 0.0
+        self.retry_at = 0.0
+
+    def skipping(self) -> bool:
+        return self.down_since != 0.0 and time.monotonic() < self.retry_at
+
+    def failed(self, exc: RedisError, *, unreachable: bool) -> None:
+        now = time.monotonic()
+        if unreachable:
+            with self._lock:
+                self.down_since = self.down_since or now
+                self.retry_at = now + self.retry_seconds
+        self.log.warn("cache operations read as misses, pages come from the database", exc)
+
+    def answered(self) -> None:
+        if self.down_since == 0.0:
+            return
+        with self._lock:
+            down_since, self.down_since = self.down_since, 0.0
+        if down_since:
+            self.log.recovered(f"Redis answers again after {time.monotonic() - down_since:.0f} s")
+
+
+_outages: dict[tuple[Any, ...], _Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _outage_for(servers: list[str], retry_seconds: float, log_seconds: float) -> _Outage:
+    # Django builds one cache object per thread: the state must outlive them all.
+    key = (*servers, retry_seconds, log_seconds)
+    with _outages_lock:
+        if key not in _outages:
+            _outages[key] = _Outage("cache unavailable", retry_seconds, log_seconds)
+        return _outages[key]
+
+
 class SharedClientRedisCache(RedisCache):
+    """Redis with one client per pool, where an unreachable Redis reads as an empty cache.
+
+    On a Redis error: ``get`` gives the default, ``get_many`` nothing, ``has_key``,
+    ``touch`` and ``delete`` False, ``set`` does nothing, ``set_many`` returns every key as
+    not stored, and ``incr``/``decr`` raise ``ValueError`` as for a missing key (callers
+    handle that already). ``add`` returns True, as if the key were absent and now set: the
+    flags and rate limits built on it (allauth's sign-in limits and their lock, resend
+    throttles, once-a-day checks) let requests through during an outage instead of
+    refusing every sign-in for its whole length; nothing that must never run twice may
+    rely on ``add`` (task locks live in the queue's storage). Errors that are not about
+    reaching Redis (a wrong type stored under a key) still read as misses, but only
+    connection errors and timeouts open the pause below.
+
+    ``OPTIONS``: ``socket_connect_timeout`` and ``socket_timeout`` (seconds, 0.25 and 0.5
+    by default) bound what a Redis that does not answer costs a page. After a connection
+    error or a timeout, operations skip Redis for ``RETRY_SECONDS`` (5) before trying it
+    again, so a page makes one failed attempt per pause rather than one per cache read;
+    recovery needs no restart. A warning is logged at most once per ``LOG_SECONDS`` (60).
+    """
+
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
-        super().__init__(server, params)
+        options = dict(params.get("OPTIONS", {}))
+        retry_seconds = float(options.pop("RETRY_SECONDS", 5))
+        log_seconds = float(options.pop("LOG_SECONDS", 60))
+        options.setdefault("socket_connect_timeout", 0.25)
+        options.setdefault("socket_timeout", 0.5)
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = SharedClientRedisCacheClient
+        servers = [server] if isinstance(server, str) else list(server)
+        self._outage = _outage_for(servers, retry_seconds, log_seconds)
+
+    def _guarded(self, operation: Callable[[], T], fallback: Callable[[], T]) -> T:
+        if self._outage.skipping():
+            return fallback()
+        try:
+            result = operation()
+        except RedisError as exc:
+            unreachable = isinstance(exc, RedisConnectionError | RedisTimeoutError)
+            self._outage.failed(exc, unreachable=unreachable)
+            return fallback()
+        self._outage.answered()
+        return result
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        return self._guarded(partial(super().add, key, value, timeout, version), lambda: True)
+
+    def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
+        return self._guarded(partial(super().get, key, default, version), lambda: default)
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        self._guarded(partial(super().set, key, value, timeout, version), lambda: None)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        return self._guarded(partial(super().touch, key, timeout, version), lambda: False)
+
+    def delete(self, key: Any, version: Any = None) -> bool:
+        return self._guarded(partial(super().delete, key, version), lambda: False)
+
+    def get_many(self, keys: Iterable[Any], version: Any = None) -> dict[Any, Any]:
+        keys = list(keys)
+        return self._guarded(partial(super().get_many, keys, version), dict)
+
+    def has_key(self, key: Any, version: Any = None) -> bool:
+        return self._guarded(partial(super().has_key, key, version), lambda: False)
+
+    def incr(self, key: Any, delta: int = 1, version: Any = None) -> int:
+        def missing() -> int:
+            raise ValueError(f"Key '{key}' not found (the cache cannot be reached).")
+
+        return self._guarded(partial(super().incr, key, delta, version), missing)
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> list[Any]:
+        return self._guarded(partial(super().set_many, data, timeout, version), lambda: list(data))
+
+    def delete_many(self, keys: Iterable[Any], version: Any = None) -> None:
+        keys = list(keys)
+        self._guarded(partial(super().delete_many, keys, version), lambda: None)
+
+    def clear(self) -> None:
+        self._guarded(super().clear, lambda: None)
 
 
 class SplitCache(BaseCache):
