@@ -863,3 +863,29 @@ def test_right_3_resuming_an_erasure_request_closes_it(
         "payment_provider",
         "fraud_service",
     }
+
+
+def test_right_3_the_providers_notifications_about_the_person_go_with_the_erasure(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """RIGHT-3: notifications name a payment by its checkout session: they are found too."""
+    from recommerce.payments.models import Payment, WebhookEvent
+
+    recorders(monkeypatch)
+    person = make_person()
+    other = make_person("other-payer@example.org", name="Other Payer")
+    deliver(
+        buy(person, django_capture_on_commit_callbacks, sellers=1),
+        django_capture_on_commit_callbacks,
+    )
+    buy(other, django_capture_on_commit_callbacks, sellers=1)
+    mine = Payment.objects.filter(payer=person).values_list("provider_session_id", flat=True)
+    theirs = Payment.objects.filter(payer=other).values_list("provider_session_id", flat=True)
+    assert WebhookEvent.objects.filter(object_id__in=list(mine)).count() >= 1
+    others_before = WebhookEvent.objects.filter(object_id__in=list(theirs)).count()
+    assert others_before >= 1
+
+    assert erasure_start(user=person).status == ErasureRecord.Status.DONE
+
+    assert WebhookEvent.objects.filter(object_id__in=list(mine)).count() == 0
+    assert WebhookEvent.objects.filter(object_id__in=list(theirs)).count() == others_before

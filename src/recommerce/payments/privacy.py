@@ -148,8 +148,25 @@ registry.register(
 
 
 def _webhook_subject(user: Any) -> Q:
+    """Match the notifications naming one of the person's payments, refunds or disputes.
+
+    A stored notification names its object by the provider's id for it: the checkout
+    session for a payment's events, the payment intent for some, the refund or dispute id
+    for those.
+    """
     payments = Payment.objects.filter(payer=user.pk)
-    return Q(object_id__in=payments.exclude(provider_payment_id="").values("provider_payment_id"))
+    named = (
+        payments.exclude(provider_session_id="").values("provider_session_id"),
+        payments.exclude(provider_payment_id="").values("provider_payment_id"),
+        Refund.objects.filter(payment__payer=user.pk)
+        .exclude(provider_refund_id="")
+        .values("provider_refund_id"),
+        Chargeback.objects.filter(payment__payer=user.pk).values("provider_dispute_id"),
+    )
+    found = Q(pk__in=[])
+    for ids in named:
+        found |= Q(object_id__in=ids)
+    return found
 
 
 registry.register(
