@@ -60,7 +60,8 @@ class OutboundEmail(models.Model):
 
     ``key`` makes writing it idempotent ("campaign:12:ana@example.com"); ``message_id`` is
     the same for every attempt, so a receiver can drop the copy a crash between the mail
-    server's acceptance and the row's update may cause. Once sent, the bodies are cleared.
+    server's acceptance and the row's update may cause. Once sent, only the delivery record
+    stays: the address, subject and bodies are cleared.
     """
 
     class Status(models.TextChoices):

@@ -144,9 +144,19 @@ def email_deliver(*, email: OutboundEmail) -> bool:
         return False
     # The window named in the module's docstring: accepted, not yet marked.
     faults.checkpoint("outbox.accepted")
-    # Sent: the bodies are not needed any more (they may hold one-time codes).
+    # Sent: only the delivery record stays (key, category, Message-ID, times). The address,
+    # subject and bodies are not needed any more, and may name the person or hold a
+    # one-time code: an erased person's last email leaves nothing of them behind.
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENT, sent_at=clock.now(), body="", html="", attachments=[], last_error=""
+        status=Status.SENT,
+        sent_at=clock.now(),
+        to="",
+        subject="",
+        body="",
+        html="",
+        headers={},
+        attachments=[],
+        last_error="",
     )
     faults.checkpoint("outbox.sent")
     return True
