@@ -285,6 +285,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[[str], int]]:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=logs.enter_context(log.open("ab")),
+            start_new_session=True,  # its own process group: the worker is stopped with it
         )
         started.append(server)
 
@@ -300,7 +301,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[[str], int]]:
     with logs:
         yield start
         for server in started:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=10)
 
 
