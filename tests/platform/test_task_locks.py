@@ -17,9 +17,7 @@ from huey.exceptions import TaskLockedException
 from recommerce.platform import clock
 from recommerce.platform.locks import holder_name, lock_acquire, lock_release, task_lock
 from recommerce.platform.models import TaskLock
-from tests.platform.worker_world import World, _migrated_sqlite, world
-
-__all__ = ["_migrated_sqlite", "world"]
+from tests.platform.worker_world import World
 
 
 def _held_by(holder: str, *, expires_in: dt.timedelta) -> TaskLock:

@@ -12,9 +12,7 @@ from collections import Counter
 
 import pytest
 
-from tests.platform.worker_world import World, _migrated_sqlite, world
-
-__all__ = ["_migrated_sqlite", "world"]
+from tests.platform.worker_world import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 READY = "Your data is ready to download"
@@ -98,14 +96,17 @@ def test_faults_3_an_export_killed_mid_build_is_built_and_sent_once_by_the_sweep
     assert _recipients(world, READY) == {"ana@example.com": 1}
     (message,) = [m for m in world.mails() if READY in m]
     code = message.split("one-time code:\n", 1)[1].split("\n", 1)[0].strip()
-    assert world.run(
-        f"""
+    assert (
+        world.run(
+            f"""
         from recommerce.privacy.models import ExportArchive
         from recommerce.privacy.services.exports import _code_hash
         archive = ExportArchive.objects.get(pk={archive_id})
         result = _code_hash(archive, {code!r}) == archive.code_hash
         """
-    ) is True
+        )
+        is True
+    )
 
 
 def test_faults_3_an_export_killed_after_its_build_gets_one_email_whose_code_works(
@@ -126,12 +127,15 @@ def test_faults_3_an_export_killed_after_its_build_gets_one_email_whose_code_wor
     first = world.worker(pause="export.built")
     world.wait_for_step("export.built", first)
     world.kill(first)
-    assert world.run(
-        f"""
+    assert (
+        world.run(
+            f"""
         from recommerce.privacy.models import ExportArchive
         result = ExportArchive.objects.get(pk={archive_id}).status
         """
-    ) == "ready"
+        )
+        == "ready"
+    )
     assert world.mails() == []
 
     world.worker()
@@ -189,12 +193,15 @@ def test_faults_3_a_campaign_killed_after_two_of_five_emails_sends_the_other_thr
     world.wait_for_step("outbox.sent", first)
     world.kill(first)
     assert sum(_recipients(world).values()) == 2
-    assert world.run(
-        f"""
+    assert (
+        world.run(
+            f"""
         from recommerce.marketing.models import Campaign
         result = Campaign.objects.get(pk={campaign_id}).status
         """
-    ) == "sending"
+        )
+        == "sending"
+    )
 
     world.worker()
     world.run(
@@ -268,9 +275,12 @@ def test_faults_3_a_notice_announcement_killed_mid_batch_reaches_everyone_once(
     )
     assert _recipients(world) == {f"member{n}@example.com": 1 for n in range(5)}
     # Run again, the sweep finds nobody left.
-    assert world.run(
-        """
+    assert (
+        world.run(
+            """
         from recommerce.privacy.services.notice import notice_announce_resume
         result = notice_announce_resume()
         """
-    ) == 0
+        )
+        == 0
+    )
