@@ -120,6 +120,7 @@ def _pages(site) -> dict[str, tuple[Client, str]]:
         "data map": (dpo, reverse("privacy_staff:datamap")),
         "disclosures": (dpo, reverse("privacy_staff:disclosures")),
         "erasure ledger": (dpo, reverse("privacy_staff:ledger")),
+        "outgoing email": (admin, reverse("platform_staff:outbox")),
     }
 
 

@@ -319,6 +319,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Well under the outbox's ten minutes after which an email still "being sent" is sent
+    # again: a hung mail server must not cause a copy (platform/outbox.py).
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 else:
     # Without a mail server, messages are written as files under var/mail (the demo's inbox).
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/finance/", include((staff_finance_urlpatterns, "staff_finance"))),
     path("privacy/", include("recommerce.privacy.urls")),
     path("staff/privacy/", include("recommerce.privacy.staff_urls")),
+    path("staff/outbox/", include("recommerce.platform.staff_urls")),
     path(".well-known/", include("recommerce.privacy.wellknown_urls")),
     path("marketing/", include("recommerce.marketing.urls")),
     path("staff/marketing/", include("recommerce.marketing.staff_urls")),

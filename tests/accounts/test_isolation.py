@@ -190,6 +190,10 @@ OWN_MATRICES: dict[str, tuple[str, str]] = {
         '"marketing_staff:campaign-send"',
     ),
     "privacy_staff:request-document": ("privacy/test_dpo_console.py", '"{ref}/document/"'),
+    "platform_staff:outbox-retry": (
+        "platform/test_outbox_page.py",
+        '"platform_staff:outbox-retry"',
+    ),
     "privacy_staff:request-action": ("privacy/test_dpo_console.py", '"{ref}/verify/"'),
     # A data export's link opens it only for its owner signed in, or with the emailed code.
     "privacy:export-download": ("privacy/test_export_links.py", "other.post(link_in(body)"),

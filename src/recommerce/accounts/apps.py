@@ -22,6 +22,27 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from recommerce.platform.staff import staff_page_add
+
+        staff_page_add(label="Staff home", url_name="staff:dashboard", permission="", order=0)
+        staff_page_add(
+            label="People",
+            url_name="staff:people",
+            permission="accounts.view_personal_data",
+            order=10,
+        )
+        staff_page_add(
+            label="Seller files",
+            url_name="staff:sellers",
+            permission="accounts.review_seller",
+            order=20,
+        )
+        staff_page_add(
+            label="Access log",
+            url_name="staff:access_log",
+            permission="privacy.read_access_log",
+            order=90,
+        )
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.roles")
         from recommerce.accounts import credentials_audit
 

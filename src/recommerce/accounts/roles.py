@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.view_user",
         "orders.view_order",
         "orders.change_order",
+        "platform.view_outbox",
     ),
     ANTI_FRAUD: (
         "accounts.view_personal_data",
@@ -59,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "analytics.view_statistics",
         "marketing.send_campaign",
         "marketing.export_audience",
+        "platform.view_outbox",
     ),
 }
 ROLES = tuple(ROLE_PERMISSIONS)

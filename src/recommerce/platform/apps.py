@@ -11,6 +11,14 @@ class PlatformConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self) -> None:
+        from recommerce.platform.staff import staff_page_add
+
+        staff_page_add(
+            label="Outgoing email",
+            url_name="platform_staff:outbox",
+            permission="platform.view_outbox",
+            order=80,
+        )
         from recommerce.platform import checks, forms  # noqa: F401  (register their checks)
 
         post_migrate.connect(_cache_table_create, sender=self)

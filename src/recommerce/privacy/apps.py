@@ -16,6 +16,14 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
+        from recommerce.platform.staff import staff_page_add
+
+        staff_page_add(
+            label="Data requests",
+            url_name="privacy_staff:requests",
+            permission="privacy.handle_datarequest",
+            order=50,
+        )
         from recommerce.privacy import (
             checks,  # noqa: F401  (registers the system check)
             ledger,  # noqa: F401  (registers its deployment check)

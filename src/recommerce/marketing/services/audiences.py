@@ -58,8 +58,9 @@ def audience_erasure_notify(partner: str, references: Sequence[str]) -> None:
     """Ask the marketing team to replace ``partner``'s audiences named by ``references``.
 
     Audiences are uploaded by hand from the CSV, so the partner is reached through the
-    team: a fresh export leaves the erased person out. Raising keeps the erasure's notice
-    pending, to be retried.
+    team: a fresh export leaves the erased person out. The email waits in the outbox until
+    the mail server takes it; an email that cannot even be written there raises, which
+    keeps the erasure's notice pending, to be retried.
     """
     send_templated(
         to=[conf.team_email()],
