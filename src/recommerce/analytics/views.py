@@ -10,14 +10,14 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from recommerce.analytics import selectors
-from recommerce.privacy.views.staff.common import dpo_only
+from recommerce.platform.staff import staff_only
 
 VIEW_STATISTICS = "analytics.view_statistics"
 DAYS = 30
 WEEKS = 8
 
 
-@dpo_only(VIEW_STATISTICS)
+@staff_only(VIEW_STATISTICS)
 def statistics(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)

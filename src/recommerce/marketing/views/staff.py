@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
-from functools import wraps
-from typing import Any
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -27,29 +24,11 @@ from recommerce.accounts.models import User
 from recommerce.marketing import rules, selectors, services
 from recommerce.marketing.forms import AudienceForm, CampaignForm
 from recommerce.marketing.models import Campaign
+from recommerce.platform.staff import staff_only
 from recommerce.privacy.aggregates import Group, suppress_small
 
 SEND = "marketing.send_campaign"
 EXPORT = "marketing.export_audience"
-View = Callable[..., HttpResponse]
-
-
-def staff_with(permission: str) -> Callable[[View], View]:
-    """Let in signed-in staff holding ``permission``: other staff get 403, others 404."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_staff:
-                raise Http404("No such page.")
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def _staff(request: HttpRequest) -> User:
@@ -69,7 +48,7 @@ def _campaign(pk: int) -> Campaign:
     return found
 
 
-@staff_with(SEND)
+@staff_only(SEND)
 @require_http_methods(["GET", "HEAD", "POST"])
 def campaigns(request: HttpRequest) -> HttpResponse:
     """List campaigns and write a new one."""
@@ -91,7 +70,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_with(SEND)
+@staff_only(SEND)
 @require_safe
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a campaign, how many it reaches now, and why the others are not reached."""
@@ -111,7 +90,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_with(SEND)
+@staff_only(SEND)
 @require_POST
 def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
     found = _campaign(pk)
@@ -125,7 +104,7 @@ def campaign_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@staff_with(EXPORT)
+@staff_only(EXPORT)
 @require_http_methods(["GET", "HEAD", "POST"])
 def audiences(request: HttpRequest) -> HttpResponse:
     """List past audiences; export a new one as a CSV of hashed addresses."""

@@ -1,14 +1,8 @@
-"""What every page of the data-protection console shares: who may enter."""
+"""What every page of the data-protection console shares: permissions, paging, states."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
 
 from recommerce.privacy.models import (
     DataRequest,
@@ -26,25 +20,6 @@ RESUMABLE = (
     ErasureRecord.Status.POSTPONED,
     ErasureRecord.Status.ERASED,
 )
-View = Callable[..., HttpResponse]
-
-
-def dpo_only(permission: str) -> Callable[[View], View]:
-    """Let in signed-in staff holding ``permission``: other staff get 403, others 404."""
-
-    def decorate(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_staff:
-                raise Http404("No such page.")
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def problem_text(error: Exception) -> str:

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recommerce.platform.forms import SafeTextMixin
+from recommerce.platform.staff import staff_only
 from recommerce.privacy import selectors
 from recommerce.privacy.notice.diff import notice_diff
 from recommerce.privacy.notice.ropa import ropa_csv, ropa_json
@@ -24,7 +25,7 @@ from recommerce.privacy.services.notice import (
     notice_generate,
     notice_publish,
 )
-from recommerce.privacy.views.staff.common import HANDLE, dpo_only
+from recommerce.privacy.views.staff.common import HANDLE
 
 PUBLISH = "privacy.publish_notice"
 DIFF_LINES = 300
@@ -39,7 +40,7 @@ class PublishForm(SafeTextMixin, forms.Form):
     )
 
 
-@dpo_only(PUBLISH)
+@staff_only(PUBLISH)
 @require_http_methods(["GET", "HEAD", "POST"])
 def notice(request: HttpRequest) -> HttpResponse:
     """Show what the generated notice changes against the version in force; publish it."""
@@ -80,13 +81,13 @@ def _attachment(body: str, content_type: str, extension: str) -> HttpResponse:
     return response
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 @require_safe
 def ropa_csv_export(request: HttpRequest) -> HttpResponse:
     return _attachment(ropa_csv(), "text/csv; charset=utf-8", "csv")
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 @require_safe
 def ropa_json_export(request: HttpRequest) -> HttpResponse:
     body = json.dumps(ropa_json(), indent=2, ensure_ascii=False)

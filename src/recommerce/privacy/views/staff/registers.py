@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from recommerce.platform.staff import staff_only
 from recommerce.privacy import selectors
 from recommerce.privacy.aggregates import suppress_small, suppressed_total
 from recommerce.privacy.datamap import Entry, datamap_entries
@@ -29,7 +30,7 @@ from recommerce.privacy.selectors import disclosure_list
 from recommerce.privacy.services import staff_access_record
 from recommerce.privacy.services.replay import ledger_overview
 from recommerce.privacy.services.retention import retention_run
-from recommerce.privacy.views.staff.common import HANDLE, PER_PAGE, RUN_RETENTION, Kind, dpo_only
+from recommerce.privacy.views.staff.common import HANDLE, PER_PAGE, RUN_RETENTION, Kind
 from recommerce.privacy.views.staff.forms import DisclosureFilterForm
 
 # --- The data map ----------------------------------------------------------------------------
@@ -46,7 +47,7 @@ def _data_map() -> list[tuple[str, str, list[Entry]]]:
     ]
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def data_map(request: HttpRequest) -> HttpResponse:
     context = {"section": "datamap", "models": _data_map()}
     return render(request, "privacy/staff/datamap.html", context)
@@ -55,7 +56,7 @@ def data_map(request: HttpRequest) -> HttpResponse:
 # --- Disclosures -----------------------------------------------------------------------------
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def disclosures(request: HttpRequest) -> HttpResponse:
     form = DisclosureFilterForm(request.GET or None)
     found: QuerySet[Disclosure] = disclosure_list()
@@ -92,14 +93,14 @@ def disclosures(request: HttpRequest) -> HttpResponse:
 # --- Retention -------------------------------------------------------------------------------
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def retention(request: HttpRequest) -> HttpResponse:
     runs = selectors.retention_run_list()[:20]
     context = {"section": "retention", "runs": runs}
     return render(request, "privacy/staff/retention.html", context)
 
 
-@dpo_only(RUN_RETENTION)
+@staff_only(RUN_RETENTION)
 @require_POST
 def retention_dry_run(request: HttpRequest) -> HttpResponse:
     """Count what the retention job would remove now, changing nothing."""
@@ -115,7 +116,7 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
 # --- The erasure ledger ----------------------------------------------------------------------
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def ledger(request: HttpRequest) -> HttpResponse:
     """Show the erasure ledger beside this database: reachable, complete, replayed."""
     context = {"section": "ledger", "ledger": ledger_overview()}
@@ -125,7 +126,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 # --- Figures ---------------------------------------------------------------------------------
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def stats(request: HttpRequest) -> HttpResponse:
     """Show counts of people per group, each group too small to publish hidden (RETAIN-2)."""
     since = timezone.now() - dt.timedelta(days=30)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
+from recommerce.platform.staff import staff_only
 from recommerce.privacy import selectors
 from recommerce.privacy.deadlines import is_overdue
 from recommerce.privacy.models import (
@@ -44,7 +45,6 @@ from recommerce.privacy.views.staff.common import (
     SOON_DAYS,
     Kind,
     Status,
-    dpo_only,
     problem_text,
 )
 from recommerce.privacy.views.staff.forms import (
@@ -75,7 +75,7 @@ def _row(dsr: DataRequest, today: dt.date) -> RequestRow:
     return RequestRow(dsr, late, soon)
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def request_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     counters = selectors.data_request_counters(today=today, soon_days=SOON_DAYS)
@@ -103,7 +103,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def request_new(request: HttpRequest) -> HttpResponse:
     form = WrittenRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -201,7 +201,7 @@ def _detail(
     return render(request, "privacy/staff/request.html", context, status=status)
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _detail(request, _request_get(reference))
 
@@ -209,7 +209,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
 SAFE_DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 def request_document(request: HttpRequest, reference: str) -> HttpResponse:
     """Serve the identity document as a download (never inline); the read is logged."""
     dsr = _request_get(reference)
@@ -316,7 +316,7 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-@dpo_only(HANDLE)
+@staff_only(HANDLE)
 @require_POST
 def request_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
     """Take one step on a request; a refused step comes back as a message, never a 500."""
