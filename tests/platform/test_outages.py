@@ -34,6 +34,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from recommerce.catalog.services import search_terms_rebuild
+from recommerce.platform.versions import version_bump, version_get
 from tests import factories as f
 from tests.accounts.conftest import PASSWORD, make_user
 
@@ -377,3 +378,29 @@ def test_a_postgresql_out_of_reach_answers_503_then_recovers(serve):
         assert_recovers(port)
     finally:
         proxy.cut()
+
+
+def test_a_redis_that_kept_its_data_through_an_outage_retires_every_cached_version(shop):
+    """Faults 4: a bump made while Redis did not answer is lost; when Redis answers again
+    with its data kept (a pause, a network cut), every version moves on, so no piece cached
+    before the outage is served for data changed during it."""
+    port = free_port()
+    server = redis_start(port)
+    try:
+        with override_settings(CACHES=redis_cache(port, RETRY_SECONDS=0.2)):
+            version_bump("listings")
+            before = version_get("listings")
+            cache.set("piece", "cached before", 60)
+
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as admin:
+                admin.sendall(b"CLIENT PAUSE 1500 ALL\r\n")
+                assert admin.recv(16).startswith(b"+OK")
+            version_bump("listings")  # the change the outage swallows
+            assert version_get("listings") == 1  # a miss while Redis does not answer
+
+            time.sleep(1.8)  # the pause is over, the data still there
+            assert cache.get("piece") == "cached before"
+            assert version_get("listings") == before + 1
+    finally:
+        server.kill()
+        server.wait(timeout=10)

@@ -49,6 +49,10 @@ class SharedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+# The keys of platform.versions' counters (kept here, below it, so the cache can move them).
+VERSION_PREFIX = "version:"
+
+
 class _Outage:
     """The state of one Redis server as this process sees it, shared by all its threads."""
 
@@ -70,13 +74,15 @@ class _Outage:
                 self.retry_at = now + self.retry_seconds
         self.log.warn("cache operations read as misses, pages come from the database", exc)
 
-    def answered(self) -> None:
+    def answered(self) -> bool:
+        """Note that Redis answered; return whether that ends an outage (once per outage)."""
         if self.down_since == 0.0:
-            return
+            return False
         with self._lock:
             down_since, self.down_since = self.down_since, 0.0
         if down_since:
             self.log.recovered(f"Redis answers again after {time.monotonic() - down_since:.0f} s")
+        return bool(down_since)
 
 
 _outages: dict[tuple[Any, ...], _Outage] = {}
@@ -102,7 +108,9 @@ class SharedClientRedisCache(RedisCache):
     flags and rate limits built on it (allauth's sign-in limits and their lock, resend
     throttles, once-a-day checks) let requests through during an outage instead of
     refusing every sign-in for its whole length; nothing that must never run twice may
-    rely on ``add`` (task locks live in the queue's storage). Errors that are not about
+    rely on ``add`` (task locks live in the database, ADR 0017). When Redis answers
+    again, every version counter (``platform.versions``) moves on, retiring what was
+    cached before the outage. Errors that are not about
     reaching Redis (a wrong type stored under a key) still read as misses, but only
     connection errors and timeouts open the pause below.
 
@@ -133,8 +141,23 @@ class SharedClientRedisCache(RedisCache):
             unreachable = isinstance(exc, RedisConnectionError | RedisTimeoutError)
             self._outage.failed(exc, unreachable=unreachable)
             return fallback()
-        self._outage.answered()
+        if self._outage.answered():
+            self._versions_retire()
         return result
+
+    def _versions_retire(self) -> None:
+        """Move every version counter on, once Redis answers again after an outage.
+
+        Bumps made while Redis was out of reach were lost; a Redis that kept its data
+        through the outage (a network cut, a pause) would otherwise serve pieces keyed on
+        versions older than the data.
+        """
+        try:
+            client = self._cache.get_client(write=True)  # type: ignore[attr-defined]
+            for key in client.scan_iter(match=self.make_key(f"{VERSION_PREFIX}*"), count=500):
+                client.incr(key)
+        except RedisError as exc:
+            self._outage.failed(exc, unreachable=True)
 
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None

@@ -26,9 +26,8 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 
+from recommerce.platform.cache import VERSION_PREFIX as _PREFIX
 from recommerce.platform.cache import SplitCache
-
-_PREFIX = "version:"
 
 
 def _process_local() -> bool:
