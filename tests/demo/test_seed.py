@@ -31,6 +31,7 @@ from recommerce.catalog.models import (
 from recommerce.catalog.search import SearchQuery, search
 from recommerce.demo.people import DEMO_LOGINS, STAFF_ROLES
 from recommerce.offers.models import Offer
+from recommerce.privacy.ledger import SqliteLedger
 
 pytestmark = pytest.mark.django_db
 # Former customers whose answered erasure requests are in the demo's history: their
@@ -44,14 +45,26 @@ CATEGORY_SLUGS = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def demo_ledger(tmp_path_factory) -> str:
+    """The demo erases former customers: into a ledger of the module's own, not var/'s."""
+    ledger = SqliteLedger(tmp_path_factory.mktemp("ledger") / "ledger.sqlite3")
+    ledger.create()
+    return f"sqlite:///{ledger.path}"
+
+
 @pytest.fixture(scope="module", autouse=True)
-def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory, demo_ledger):
     """Seed the demo size once for the module, inside a transaction rolled back at the end."""
     media = tmp_path_factory.mktemp("media")
     # A fast hasher: the seed hashes three passwords and the tests check them again.
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with (
-        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=fast),
+        override_settings(
+            MEDIA_ROOT=str(media),
+            PASSWORD_HASHERS=fast,
+            PRIVACY_LEDGER_URL=demo_ledger,
+        ),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
@@ -380,6 +393,37 @@ def test_the_dpo_figures_show_numbers_and_hide_only_a_small_group(client):
     assert '<tr><td>Erase my data · GDPR (EU)</td><td class="num">6</td></tr>' in html
     assert '<span class="muted">fewer than 5</span>' in html
     assert '<th scope="row">In all (a person counts once)</th><td class="num">24</td>' in html
+
+
+def test_the_dpo_finds_the_former_customers_in_the_erasure_ledger(client, settings, demo_ledger):
+    """Faults 1: the demo's erasures are in its ledger, which the DPO's console shows."""
+    from recommerce.demo.people import DEMO_DPO_EMAIL
+    from recommerce.privacy.models import ErasureRecord
+
+    settings.PRIVACY_LEDGER_URL = demo_ledger
+
+    client.force_login(User.objects.get(email=DEMO_DPO_EMAIL))
+    html = client.get("/staff/privacy/ledger/").content.decode()
+
+    erased = ErasureRecord.objects.filter(erased_at__isnull=False)
+    assert erased.count() == ERASED_FORMER_CUSTOMERS
+    assert '<span class="stat-value">6</span>' in html  # erasures recorded
+    for record in erased:
+        assert record.request_reference in html
+    assert "back in the database" not in html.replace("Erased people back in the database", "")
+
+
+def test_customer_service_finds_an_email_the_mail_server_refused(client):
+    """Faults 3: the demo's outbox has one failed email for customer service to look at."""
+    from recommerce.demo.mail import UNDELIVERED_TO
+    from recommerce.platform.models import OutboundEmail
+
+    (failed,) = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
+    assert failed.to == UNDELIVERED_TO and failed.created_at < timezone.now()
+    client.force_login(User.objects.get(email="support@recommerce.test"))
+    html = client.get("/staff/outbox/").content.decode()
+    assert "c•••@example.net" in html and "mailbox full" in html
+    assert UNDELIVERED_TO not in html
 
 
 def test_the_anti_fraud_desk_has_an_order_to_review(client):

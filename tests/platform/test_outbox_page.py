@@ -22,7 +22,7 @@ def failed_email(to: str = "noemie.mail@example.org") -> OutboundEmail:
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.FAILED,
         attempts=MAX_ATTEMPTS,
-        last_error="SMTP 554: the mail server refused the message",
+        last_error=f"SMTP 554 5.7.1 <{to}>: the mail server refused the message",
     )
     email.refresh_from_db()
     return email
@@ -38,7 +38,7 @@ def test_faults_3_customer_service_sees_failed_emails_with_masked_addresses(clie
 
     assert "Outgoing email" in page
     assert "n•••@example.org" in page and "noemie.mail@example.org" not in page
-    assert "SMTP 554: the mail server refused the message" in page
+    assert "SMTP 554 5.7.1 &lt;n•••@example.org&gt;: the mail server refused" in page
     assert "Try again" in page
     assert waiting.subject not in page  # waiting for its first attempt: nothing to look at
 

@@ -25,6 +25,7 @@ from recommerce.catalog.models import Brand, Category, DeviceModel, Listing
 from recommerce.demo.catalog import Options, VariantPlan, models_create, variant_count
 from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
+from recommerce.demo.mail import demo_undelivered_email_create
 from recommerce.demo.offers import SellerPools, SellerRef, variant_offers
 from recommerce.demo.orders import demo_held_order_create, demo_orders_create
 from recommerce.demo.people import (
@@ -163,6 +164,8 @@ def dataset_seed(
             placed = demo_history_create()
         with _step(report, "an order held for review"):
             placed += demo_held_order_create(seller_name=DEMO_SELLER_NAME)
+        with _step(report, "an email the mail server refused"):
+            demo_undelivered_email_create()
     report.counts = {
         "categories": Category.objects.count(),
         "brands": Brand.objects.count(),

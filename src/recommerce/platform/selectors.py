@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -11,6 +12,7 @@ from recommerce.platform import clock
 from recommerce.platform.models import OutboundEmail
 
 Status = OutboundEmail.Status
+EMAIL_ADDRESS = re.compile(r"[^\s<>\"'(),;:@]+@[^\s<>\"'(),;:@]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +46,17 @@ def outbox_attention() -> QuerySet[OutboundEmail]:
     ).order_by("-created_at", "-pk")
 
 
+def _masked(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}•••@{domain}" if local else "•••"
+
+
 def masked_addresses(to: str) -> str:
     """Return the addresses of an email as "a•••@example.com", one per line joined by ", "."""
-    shown = []
-    for address in filter(None, (line.strip() for line in to.splitlines())):
-        local, _, domain = address.rpartition("@")
-        shown.append(f"{local[:1]}•••@{domain}" if local else "•••")
-    return ", ".join(shown)
+    return ", ".join(_masked(line.strip()) for line in to.splitlines() if line.strip())
+
+
+def masked_text(text: str) -> str:
+    """Return ``text`` with every email address in it masked (mail servers' errors name the
+    recipient)."""
+    return EMAIL_ADDRESS.sub(lambda found: _masked(found.group(0)), text)

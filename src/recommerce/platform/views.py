@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 
 from recommerce.platform.models import OutboundEmail
 from recommerce.platform.outbox import email_retry
-from recommerce.platform.selectors import masked_addresses, outbox_attention, outbox_counts
+from recommerce.platform.selectors import (
+    masked_addresses,
+    masked_text,
+    outbox_attention,
+    outbox_counts,
+)
 from recommerce.platform.staff import staff_only
 
 VIEW_OUTBOX = "platform.view_outbox"
@@ -20,7 +25,7 @@ VIEW_OUTBOX = "platform.view_outbox"
 def outbox(request: HttpRequest) -> HttpResponse:
     """Show how many emails wait, fail or went out, and the ones that need a look."""
     page = Paginator(outbox_attention(), 50).get_page(request.GET.get("page"))
-    rows = [(email, masked_addresses(email.to)) for email in page]
+    rows = [(email, masked_addresses(email.to), masked_text(email.last_error)) for email in page]
     context = {"counts": outbox_counts(), "page": page, "rows": rows}
     return render(request, "platform/staff/outbox.html", context)
 
