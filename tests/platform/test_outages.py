@@ -79,6 +79,10 @@ def redis_answers(port: int) -> bool:
 
 
 REDIS_ARGS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+needs_redis_server = pytest.mark.skipif(
+    shutil.which("redis-server") is None,
+    reason="starts a Redis of its own: needs redis-server (CI installs it)",
+)
 
 
 def redis_start(port: int) -> subprocess.Popen[bytes]:
@@ -154,6 +158,7 @@ def test_a_cache_at_a_closed_port_serves_every_page_from_the_database(shop, capl
     assert "cache unavailable" in warnings[0].getMessage()
 
 
+@needs_redis_server
 def test_a_killed_redis_leaves_pages_up_and_the_cache_recovers_by_itself(shop, caplog):
     """Faults 4: Redis SIGKILLed mid-browsing, pages still answer; started again on the
     same port, the cache stores and returns values again without any restart."""
@@ -380,6 +385,7 @@ def test_a_postgresql_out_of_reach_answers_503_then_recovers(serve):
         proxy.cut()
 
 
+@needs_redis_server
 def test_a_redis_that_kept_its_data_through_an_outage_retires_every_cached_version(shop):
     """Faults 4: a bump made while Redis did not answer is lost; when Redis answers again
     with its data kept (a pause, a network cut), every version moves on, so no piece cached
