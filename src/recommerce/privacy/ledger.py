@@ -145,16 +145,19 @@ class LedgerStore(ABC):
     _guards: tuple[str, ...] = ()
     _mark = "?"
 
-    @contextmanager
-    def _cursor(self, *, create: bool = False) -> Iterator[Any]:
-        if not create and not self.exists():
-            raise LedgerUnavailable(f"The erasure ledger {self.describe()} does not exist.")
+    def _open(self) -> Any:
         try:
-            connection = self._connect()
+            return self._connect()
         except Exception as error:
             raise LedgerUnavailable(
                 f"The erasure ledger {self.describe()} cannot be reached: {error}"
             ) from error
+
+    @contextmanager
+    def _cursor(self, *, create: bool = False) -> Iterator[Any]:
+        if not create and not self.exists():
+            raise LedgerUnavailable(f"The erasure ledger {self.describe()} does not exist.")
+        connection = self._open()
         try:
             with connection:
                 cursor = connection.cursor()
@@ -285,18 +288,10 @@ class PostgresLedger(LedgerStore):
         return f"database {parts.path.lstrip('/')} on {parts.hostname}:{parts.port or 5432}"
 
     def exists(self) -> bool:
-        try:
-            connection = self._connect()
-        except Exception as error:
-            raise LedgerUnavailable(
-                f"The erasure ledger {self.describe()} cannot be reached: {error}"
-            ) from error
-        with connection:
+        with self._open() as connection:  # closed on the way out
             cursor = connection.cursor()
             cursor.execute("SELECT to_regclass('erasures') IS NOT NULL")
-            found = bool(cursor.fetchone()[0])
-        connection.close()
-        return found
+            return bool(cursor.fetchone()[0])
 
     def _connect(self) -> Any:
         import psycopg
