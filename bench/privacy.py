@@ -287,6 +287,11 @@ def prepare(size: str) -> float:
     from recommerce.catalog.models import DeviceModel
 
     call_command("migrate", interactive=False, verbosity=0)
+    # A ledger of this run's own (its var directory is new): the database kept from an
+    # earlier run has erased people, so migrate does not start one beside it.
+    from recommerce.privacy.ledger import ledger_store
+
+    ledger_store().create()
     people = PEOPLE[size]
     if User.objects.filter(email=BACKGROUND_EMAIL.format(people)).exists():
         return 0.0
