@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from recommerce.api import api
-from recommerce.orders.urls_finance import staff_urlpatterns as staff_finance_urlpatterns
+from recommerce.orders.finance_urls import staff_urlpatterns as staff_finance_urlpatterns
 from recommerce.platform import health
 from recommerce.platform.api import no_such_url
 from recommerce.platform.media import public_media
@@ -20,9 +20,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", no_such_url),  # a JSON 404, as the API documents
     path("account/orders/", include("recommerce.orders.urls")),
-    path("account/seller/orders/", include("recommerce.orders.urls_seller")),
-    path("account/seller/finance/", include("recommerce.orders.urls_finance")),
-    path("staff/orders/", include("recommerce.orders.urls_staff")),
+    path("account/seller/orders/", include("recommerce.orders.seller_urls")),
+    path("account/seller/finance/", include("recommerce.orders.finance_urls")),
+    path("staff/orders/", include("recommerce.orders.staff_urls")),
     path("staff/finance/", include((staff_finance_urlpatterns, "staff_finance"))),
     path("privacy/", include("recommerce.privacy.urls")),
     path("staff/privacy/", include("recommerce.privacy.staff_urls")),

@@ -78,9 +78,9 @@ def _urlpatterns() -> list[URLPattern | URLResolver]:
     if "orders" not in names:
         extra.append(path("account/orders/", include("recommerce.orders.urls")))
     if "seller_orders" not in names:
-        extra.append(path("account/seller/orders/", include("recommerce.orders.urls_seller")))
+        extra.append(path("account/seller/orders/", include("recommerce.orders.seller_urls")))
     if "staff_orders" not in names:
-        extra.append(path("staff/orders/", include("recommerce.orders.urls_staff")))
+        extra.append(path("staff/orders/", include("recommerce.orders.staff_urls")))
     if not any(r is router for _, r in project_api._routers):
         # Same error handlers as the project's API, so answers match what it will give.
         api = NinjaAPI(title="Orders (tests)", urls_namespace="orders-api-tests")

@@ -26,10 +26,10 @@ from recommerce import urls as project_urls
 from recommerce.accounts.models import Seller, SellerMembership, User
 from recommerce.catalog.models import Variant
 from recommerce.offers.models import Offer
+from recommerce.orders.finance_urls import staff_urlpatterns
 from recommerce.orders.models import Order, OrderLine
 from recommerce.orders.services.invoices import invoice_issue_for_order
 from recommerce.orders.services.ledger import ledger_record_capture
-from recommerce.orders.urls_finance import staff_urlpatterns
 from recommerce.payments.models import Payment
 from recommerce.platform import clock
 from recommerce.platform.money import without_vat
@@ -44,7 +44,7 @@ def _urlpatterns() -> list[URLPattern | URLResolver]:
     names = {getattr(p, "namespace", None) for p in patterns}
     extra: list[URLPattern | URLResolver] = []
     if "seller_finance" not in names:
-        extra.append(path("account/seller/finance/", include("recommerce.orders.urls_finance")))
+        extra.append(path("account/seller/finance/", include("recommerce.orders.finance_urls")))
     if "staff_finance" not in names:
         extra.append(path("staff/finance/", include((staff_urlpatterns, "staff_finance"))))
     return extra + patterns

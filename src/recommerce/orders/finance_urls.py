@@ -1,6 +1,6 @@
 """Finance pages: the seller's under /account/seller/finance/, staff's under /staff/finance/.
 
-Include the seller's with ``include("recommerce.orders.urls_finance")`` and staff's with
+Include the seller's with ``include("recommerce.orders.finance_urls")`` and staff's with
 ``include((staff_urlpatterns, "staff_finance"))``.
 """
 
