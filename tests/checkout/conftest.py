@@ -14,6 +14,7 @@ from recommerce.accounts.services.users import address_create
 from recommerce.offers.models import Offer
 from tests import factories
 from tests.accounts.conftest import make_user
+from tests.api.test_accounts_api import PASSWORD, app_token
 
 _buyers = itertools.count(1)
 
@@ -62,3 +63,22 @@ def make_offer(*, stock: int = 3, price_minor: int = 45_000, **extra: Any) -> Of
     """Create an offer of a new device model, from a new seller unless one is given."""
     model = factories.device_model(f"Phone {next(_models)}")
     return factories.offer(factories.variant(model), stock=stock, price_minor=price_minor, **extra)
+
+
+@pytest.fixture
+def api(client, buyer):
+    """Call the API as the buyer, with an app session token (the mobile app's way)."""
+    buyer.set_password(PASSWORD)
+    buyer.save()
+    token = app_token(client, buyer.email)
+    client.cookies.clear()
+
+    def call(method: str, path: str, body=None, **headers):
+        return getattr(client, method)(
+            f"/api/v1{path}",
+            body,
+            content_type="application/json",
+            headers={"X-Session-Token": token, **headers},
+        )
+
+    return call

@@ -13,28 +13,9 @@ from recommerce.orders.models import Order
 from recommerce.payments import services as payment_services
 from recommerce.payments.models import Payment
 from recommerce.platform import clock
-from tests.api.test_accounts_api import PASSWORD, app_token
 from tests.checkout.conftest import make_offer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(client, buyer):
-    buyer.set_password(PASSWORD)
-    buyer.save()
-    token = app_token(client, buyer.email)
-    client.cookies.clear()
-
-    def call(method: str, path: str, body=None, **headers):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"X-Session-Token": token, **headers},
-        )
-
-    return call
 
 
 def test_the_cart_through_the_api(api):

@@ -57,24 +57,6 @@ def _quantities(user) -> dict[int, int]:
 # --- The API: Idempotency-Key on cart writes ----------------------------------------------
 
 
-@pytest.fixture
-def api(client, buyer):
-    buyer.set_password(PASSWORD)
-    buyer.save()
-    token = app_token(client, buyer.email)
-    client.cookies.clear()
-
-    def call(method: str, path: str, body=None, **headers):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"X-Session-Token": token, **headers},
-        )
-
-    return call
-
-
 @pytest.mark.django_db
 def test_an_add_to_cart_retried_with_its_key_adds_once(api, buyer):
     """Faults 6: the same add, sent again after the first committed, changes nothing."""
