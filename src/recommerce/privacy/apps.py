@@ -45,7 +45,7 @@ def _ledger_ensure(*, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     if using != DEFAULT_DB_ALIAS:
         return
     from recommerce.privacy.ledger import ledger_store
-    from recommerce.privacy.services.replay import erasure_traces
+    from recommerce.privacy.selectors import erasure_traces
 
     store = ledger_store()
     if store.exists():

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
+from recommerce.privacy.ledger import (
+    ErasureEntry,
+    LedgerStore,
+    LedgerUnavailable,
+    email_hash,
+    erasure_plan_version,
+    ledger_store,
+)
 from recommerce.privacy.models import (
     AuditEvent,
     ConsentRecord,
@@ -25,6 +35,7 @@ from recommerce.privacy.models import (
 from recommerce.privacy.notice.labels import CATEGORIES, FIELDS
 from recommerce.privacy.purposes import Purpose
 from recommerce.privacy.registry import registry
+from recommerce.privacy.rights.values import ERASED_DOMAIN
 
 
 def audit_event_list(*, subject: Any) -> QuerySet[AuditEvent]:
@@ -256,3 +267,85 @@ def personal_consent_given(*, user: Any, kind: str) -> bool:
     """Tell whether the latest consent (or objection) of ``kind`` by ``user`` is in force."""
     latest = PersonalConsent.objects.filter(user=user, kind=kind).order_by("-created_at", "-id")
     return bool(latest.values_list("given", flat=True).first())
+
+
+# --- The erasure ledger beside this database (RIGHT-3) ---------------------------------------
+
+
+def person_holdings_exist(user: Any) -> bool:
+    """Tell whether ``user`` still has data the erasure would change (a restored account)."""
+    email = str(getattr(user, "email", "") or "")
+    return bool(getattr(user, "is_active", False)) or bool(
+        email and not email.endswith(f"@{ERASED_DOMAIN}")
+    )
+
+
+def ledger_entry_matches(user: Any, entry: ErasureEntry) -> bool:
+    """Tell whether ``user`` is the account the entry erased, not a later one.
+
+    After a restore the database hands out numbers again; a newcomer given an erased
+    person's number has another email address and joined after the erasure.
+    """
+    email = str(getattr(user, "email", "") or "")
+    if email and email_hash(email) == entry.email_hash:
+        return True
+    joined = getattr(user, "date_joined", None)
+    return joined is not None and joined <= entry.erased_at
+
+
+def erasure_traces() -> int:
+    """Return how many accounts this database shows as erased (shells or ledger rows)."""
+    shells = get_user_model()._base_manager.filter(email__endswith=f"@{ERASED_DOMAIN}")
+    recorded = ErasureRecord.objects.filter(erased_at__isnull=False)
+    return max(shells.count(), recorded.values("subject_id").distinct().count())
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerOverview:
+    """The ledger as the DPO console shows it, beside what this database holds."""
+
+    where: str
+    error: str = ""
+    erasures: int = 0
+    request_steps: int = 0
+    latest: tuple[ErasureEntry, ...] = ()
+    plan_version: str = ""
+    # Accounts the ledger lists as erased that this database shows with their data: a
+    # restore happened and the replay did not run.
+    back: int = 0
+    # Erasures this database shows that the ledger lacks.
+    unrecorded: int = 0
+
+
+def ledger_overview(*, store: LedgerStore | None = None, latest: int = 50) -> LedgerOverview:
+    """Read the ledger and compare it with this database, changing nothing."""
+    store = store or ledger_store()
+    try:
+        entries = store.erasures()
+        steps = len(store.request_steps())
+    except LedgerUnavailable as error:
+        return LedgerOverview(where=store.describe(), error=str(error))
+    first: dict[int, ErasureEntry] = {}
+    for entry in entries:
+        first.setdefault(entry.account_id, entry)
+    restored = [
+        user
+        for user in get_user_model()._base_manager.filter(pk__in=list(first))
+        if person_holdings_exist(user) and ledger_entry_matches(user, first[user.pk])
+    ]
+    unrecorded = (
+        ErasureRecord.objects.filter(erased_at__isnull=False)
+        .exclude(subject_id__in=list(first))
+        .values("subject_id")
+        .distinct()
+        .count()
+    )
+    return LedgerOverview(
+        where=store.describe(),
+        erasures=len(entries),
+        request_steps=steps,
+        latest=tuple(reversed(entries[-latest:])),
+        plan_version=erasure_plan_version(),
+        back=len(restored),
+        unrecorded=unrecorded,
+    )

@@ -43,7 +43,6 @@ from recommerce.privacy.registry import Blocker, Registry, registry
 from recommerce.privacy.rights import erase
 from recommerce.privacy.rights.kept import kept_under_hold
 from recommerce.privacy.rights.rows import person_holdings
-from recommerce.privacy.rights.values import ERASED_DOMAIN
 
 ERASED_ANSWER = (
     "Your data is erased. Records the law makes us keep (invoices, accounting) are kept apart "
@@ -269,11 +268,3 @@ def erasure_fail(record: ErasureRecord, message: str) -> ErasureRecord:
     record.status, record.error = ErasureRecord.Status.FAILED, message[:2000]
     record.save(update_fields=["status", "error"])
     return record
-
-
-def person_holdings_exist(user: Any) -> bool:
-    """Tell whether ``user`` still has data the erasure would change (a restored account)."""
-    email = str(getattr(user, "email", "") or "")
-    return bool(getattr(user, "is_active", False)) or bool(
-        email and not email.endswith(f"@{ERASED_DOMAIN}")
-    )

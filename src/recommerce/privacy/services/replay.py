@@ -11,25 +11,22 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from recommerce.privacy.ledger import (
     ErasureEntry,
     LedgerStore,
-    LedgerUnavailable,
     email_hash,
     erasure_plan_version,
     ledger_store,
 )
 from recommerce.privacy.models import DataRequest, ErasureRecord
-from recommerce.privacy.rights.values import ERASED_DOMAIN
-from recommerce.privacy.services.erasure import (
-    account_get,
-    erase_data,
-    erasure_fail,
+from recommerce.privacy.selectors import (
+    erasure_traces,
+    ledger_entry_matches,
     person_holdings_exist,
 )
+from recommerce.privacy.services.erasure import account_get, erase_data, erasure_fail
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +82,7 @@ def erasures_replay(*, store: LedgerStore | None = None) -> ReplayReport:
             report.gone += 1
         elif not person_holdings_exist(user):
             report.already_erased += 1
-        elif not _same_person(user, entry):
+        elif not ledger_entry_matches(user, entry):
             logger.warning("Account %s is not the one erased under that number.", account_id)
             report.reused.append(account_id)
         elif _erase_again(user):
@@ -95,77 +92,6 @@ def erasures_replay(*, store: LedgerStore | None = None) -> ReplayReport:
     report.recorded_now = ledger_fill(store, known=set(latest))
     report.requests_missing = _requests_missing(store)
     return report
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerOverview:
-    """The ledger as the DPO console shows it, beside what this database holds."""
-
-    where: str
-    error: str = ""
-    erasures: int = 0
-    request_steps: int = 0
-    latest: tuple[ErasureEntry, ...] = ()
-    plan_version: str = ""
-    # Accounts the ledger lists as erased that this database shows with their data: a
-    # restore happened and the replay did not run.
-    back: int = 0
-    # Erasures this database shows that the ledger lacks.
-    unrecorded: int = 0
-
-
-def ledger_overview(*, store: LedgerStore | None = None, latest: int = 50) -> LedgerOverview:
-    """Read the ledger and compare it with this database, changing nothing."""
-    store = store or ledger_store()
-    try:
-        entries = store.erasures()
-        steps = len(store.request_steps())
-    except LedgerUnavailable as error:
-        return LedgerOverview(where=store.describe(), error=str(error))
-    first: dict[int, ErasureEntry] = {}
-    for entry in entries:
-        first.setdefault(entry.account_id, entry)
-    restored = [
-        user
-        for user in get_user_model()._base_manager.filter(pk__in=list(first))
-        if person_holdings_exist(user) and _same_person(user, first[user.pk])
-    ]
-    unrecorded = (
-        ErasureRecord.objects.filter(erased_at__isnull=False)
-        .exclude(subject_id__in=list(first))
-        .values("subject_id")
-        .distinct()
-        .count()
-    )
-    return LedgerOverview(
-        where=store.describe(),
-        erasures=len(entries),
-        request_steps=steps,
-        latest=tuple(reversed(entries[-latest:])),
-        plan_version=erasure_plan_version(),
-        back=len(restored),
-        unrecorded=unrecorded,
-    )
-
-
-def erasure_traces() -> int:
-    """Return how many accounts this database shows as erased (shells or ledger rows)."""
-    shells = get_user_model()._base_manager.filter(email__endswith=f"@{ERASED_DOMAIN}")
-    recorded = ErasureRecord.objects.filter(erased_at__isnull=False)
-    return max(shells.count(), recorded.values("subject_id").distinct().count())
-
-
-def _same_person(user: Any, entry: ErasureEntry) -> bool:
-    """Tell whether ``user`` is the account the entry erased, not a later one.
-
-    After a restore the database hands out numbers again; a newcomer given an erased
-    person's number has another email address and joined after the erasure.
-    """
-    email = str(getattr(user, "email", "") or "")
-    if email and email_hash(email) == entry.email_hash:
-        return True
-    joined = getattr(user, "date_joined", None)
-    return joined is not None and joined <= entry.erased_at
 
 
 def _erase_again(user: Any) -> bool:

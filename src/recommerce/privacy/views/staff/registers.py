@@ -28,7 +28,6 @@ from recommerce.privacy.models import (
 from recommerce.privacy.registry import registry
 from recommerce.privacy.selectors import disclosure_list
 from recommerce.privacy.services import staff_access_record
-from recommerce.privacy.services.replay import ledger_overview
 from recommerce.privacy.services.retention import retention_run
 from recommerce.privacy.views.staff.common import HANDLE, PER_PAGE, RUN_RETENTION, Kind
 from recommerce.privacy.views.staff.forms import DisclosureFilterForm
@@ -119,7 +118,7 @@ def retention_dry_run(request: HttpRequest) -> HttpResponse:
 @staff_only(HANDLE)
 def ledger(request: HttpRequest) -> HttpResponse:
     """Show the erasure ledger beside this database: reachable, complete, replayed."""
-    context = {"section": "ledger", "ledger": ledger_overview()}
+    context = {"section": "ledger", "ledger": selectors.ledger_overview()}
     return render(request, "privacy/staff/ledger.html", context)
 
 
