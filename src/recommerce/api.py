@@ -17,6 +17,7 @@ from recommerce.orders.api import router as orders_router
 from recommerce.platform.api import PlatformAPI
 from recommerce.platform.api_auth import ReauthenticationMissing
 from recommerce.privacy.api import router as privacy_router
+from recommerce.support.api import router as support_router
 
 api = PlatformAPI(
     title="Recommerce API",
@@ -46,6 +47,7 @@ api.add_router("/", checkout_router)
 api.add_router("/", orders_router)
 api.add_router("/", privacy_router)
 api.add_router("/", marketing_router)
+api.add_router("/", support_router)
 
 
 @api.exception_handler(SearchQueryError)

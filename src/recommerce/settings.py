@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "recommerce.payments",
     "recommerce.orders",
     "recommerce.checkout",
+    "recommerce.support",
     "recommerce.marketing",
     "recommerce.analytics",
     "recommerce.demo",
@@ -448,6 +449,20 @@ PROVIDERS: dict[str, Any] = {
     "carrier": "recommerce.orders.providers.carrier.SandboxCarrier",
     "insurer": "recommerce.orders.providers.insurer.SandboxInsurer",
     "risk": "recommerce.checkout.providers.risk.SandboxRiskCheck",
+    # After-sales: the activation-lock check of returned devices (SEC-3) and the identity
+    # checks of claims (COLLECT-8, CONSENT-5).
+    "activation_lock": os.environ.get(
+        "PROVIDER_ACTIVATION_LOCK", "recommerce.support.providers.activation.SandboxActivationLock"
+    ),
+    "identity": {
+        "BACKEND": os.environ.get(
+            "PROVIDER_IDENTITY", "recommerce.support.providers.identity.SandboxIdentityVerifier"
+        ),
+        "OPTIONS": {
+            "webhook_secret": os.environ.get("IDENTITY_WEBHOOK_SECRET")
+            or f"whsec_identity_{SECRET_KEY[:24]}",
+        },
+    },
 }
 if os.environ.get("STRIPE_SECRET_KEY"):
     PROVIDERS["payments"] = {
@@ -473,6 +488,20 @@ PAYMENTS_DISPUTE_DAYS = int(os.environ.get("PAYMENTS_DISPUTE_DAYS", "75"))
 ORDERS_UNSHIPPED_CANCEL_DAYS = int(os.environ.get("ORDERS_UNSHIPPED_CANCEL_DAYS", "7"))
 ORDERS_REVIEW_DAYS = int(os.environ.get("ORDERS_REVIEW_DAYS", "3"))
 CART_MAX_QUANTITY_PER_LINE = 50
+
+# --- After-sales (support) ------------------------------------------------------------------
+# Business days a seller has to answer a claim before customer service takes it over.
+SUPPORT_SELLER_ANSWER_BUSINESS_DAYS = int(os.environ.get("SUPPORT_SELLER_ANSWER_DAYS", "2"))
+# Business days after delivery to report transit damage.
+SUPPORT_TRANSIT_DAMAGE_BUSINESS_DAYS = 3
+# Claims above this amount (minor units) may be asked for an identity check.
+SUPPORT_IDENTITY_CHECK_ABOVE_MINOR = int(os.environ.get("SUPPORT_IDENTITY_ABOVE_MINOR", "30000"))
+# Days identity documents and selfies are kept after their claim closes.
+SUPPORT_IDENTITY_EVIDENCE_DAYS = int(os.environ.get("SUPPORT_IDENTITY_EVIDENCE_DAYS", "30"))
+# Attachments: the largest file accepted, per message, and how many per message.
+SUPPORT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+SUPPORT_VIDEO_MAX_BYTES = 50 * 1024 * 1024
+SUPPORT_ATTACHMENTS_PER_MESSAGE = 5
 # Shipping per seller parcel: price in minor units, transit in business days after dispatch.
 SHIPPING_METHODS = {
     "standard": {"label": "Standard delivery", "price_minor": 0, "transit_days": (2, 4)},

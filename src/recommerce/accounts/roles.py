@@ -23,6 +23,11 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "orders.view_order",
         "orders.change_order",
         "platform.view_outbox",
+        "support.view_claim",
+        "support.decide_claim",
+        "support.view_identity_evidence",
+        "support.view_conversation",
+        "support.moderate_review",
     ),
     ANTI_FRAUD: (
         "accounts.view_personal_data",
@@ -31,6 +36,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.review_seller",
         "orders.view_order",
         "orders.change_order",
+        "support.view_claim",
+        "support.view_identity_evidence",
     ),
     FINANCE: ("accounts.view_seller", "accounts.view_company", "orders.approve_payout"),
     DPO: (
@@ -61,6 +68,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "marketing.send_campaign",
         "marketing.export_audience",
         "platform.view_outbox",
+        "support.view_claim",
+        "support.decide_claim",
+        "support.view_conversation",
+        "support.moderate_review",
     ),
 }
 ROLES = tuple(ROLE_PERMISSIONS)

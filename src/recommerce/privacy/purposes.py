@@ -98,6 +98,39 @@ SERVICE_INSURANCE = Purpose(
     "Souscrire l'assurance de l'appareil choisie par l'acheteur",
 )
 
+SERVICE_REVIEWS = Purpose(
+    "service.reviews",
+    Family.SERVICE,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Publish buyers' reviews of what they bought, with their first name and initial",
+    "Publier les avis des acheteurs sur leurs achats, avec leur prénom et leur initiale",
+)
+SUPPORT_RECORDING = Purpose(
+    "improvement.support_recording",
+    Family.IMPROVEMENT,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Keep customer-service chats and calls to check and train answers, unless the person "
+    "objects",
+    "Conserver les discussions et appels avec le service client pour contrôler et former les "
+    "réponses, sauf opposition de la personne",
+)
+SURVEYS = Purpose(
+    "improvement.surveys",
+    Family.IMPROVEMENT,
+    LegalBasis.LEGITIMATE_INTEREST,
+    "Ask buyers how satisfied they are after a delivery or a claim",
+    "Demander aux acheteurs leur satisfaction après une livraison ou une réclamation",
+)
+IDENTITY_BIOMETRIC = Purpose(
+    "fraud.biometric_check",
+    Family.FRAUD_SECURITY,
+    LegalBasis.CONSENT,
+    "Compare a selfie video with an identity document, only with the person's explicit "
+    "consent",
+    "Comparer une vidéo selfie avec une pièce d'identité, uniquement avec le consentement "
+    "explicite de la personne",
+)
+
 MARKETING_EMAIL = Purpose(
     "marketing.email",
     Family.MARKETING,
@@ -138,6 +171,10 @@ ALL: tuple[Purpose, ...] = (
     FRAUD_PREVENTION,
     SERVICE_PAYMENTS,
     SERVICE_INSURANCE,
+    SERVICE_REVIEWS,
+    SUPPORT_RECORDING,
+    SURVEYS,
+    IDENTITY_BIOMETRIC,
     MARKETING_EMAIL,
     MARKETING_PERSONALISATION,
     MARKETING_AUDIENCES,

@@ -1,0 +1,1 @@
+"""External services of after-sales: the activation-lock check and identity verification."""

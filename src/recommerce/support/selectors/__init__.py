@@ -1,0 +1,1 @@
+"""Reads of after-sales, one module per area (claims, conversations, identity, feedback)."""

@@ -1,0 +1,1 @@
+"""Writes of after-sales: claims, returns and refunds, messages, identity checks, feedback."""

@@ -1,0 +1,9 @@
+"""After-sales pages: feedback."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+buyer_patterns: list[URLPattern] = []
+seller_patterns: list[URLPattern] = []
+staff_patterns: list[URLPattern] = []
