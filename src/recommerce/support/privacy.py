@@ -37,10 +37,12 @@ from recommerce.support.models import (
     Survey,
 )
 
-CLAIM_FOLLOW_UP = Retention(days=5 * 365, starts="the claim's closing (limitation period)")
+CLAIM_FOLLOW_UP = Retention(
+    days=5 * 365, starts="the claim's closing (limitation period of claims)"
+)
 CONVERSATION = Retention(days=3 * 365, starts="the message")
 SURVEY_ANSWERS = Retention(days=2 * 365, starts="the survey's offer")
-REVIEW_LIFETIME = Retention(days=None, starts="publication; removed with the account")
+REVIEW_LIFETIME = Retention(days=None, starts="the account's erasure")
 EVIDENCE = Retention(
     days=settings.SUPPORT_IDENTITY_EVIDENCE_DAYS,
     starts="the claim's closing",
@@ -292,7 +294,7 @@ registry.register(
         retention=REVIEW_LIFETIME,
         erasure=Erasure.ANONYMISE,
         export_label="Reviews",
-        recipients=["the public (first name and initial)"],
+        recipients=["the public"],
     ),
     personal(
         "hidden_reason",

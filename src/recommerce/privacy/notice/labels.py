@@ -43,6 +43,10 @@ GROUPS: dict[str, Label] = {
     "identity": Label("Who you are and how to reach you", "Votre identité et vos coordonnées"),
     "account": Label("Your account and its security", "Votre compte et sa sécurité"),
     "orders": Label("Orders, payments and invoices", "Commandes, paiements et factures"),
+    "aftersales": Label(
+        "After-sales: claims, messages, reviews and surveys",
+        "Après-vente : réclamations, messages, avis et enquêtes",
+    ),
     "activity": Label("How you use the site", "Votre utilisation du site"),
     "choices": Label("Your choices and your requests", "Vos choix et vos demandes"),
     "records": Label(
@@ -238,6 +242,65 @@ CATEGORIES: dict[str, CategoryLabel] = {
         "Company documents naming the seller's representatives",
         "Documents de la société nommant les représentants du vendeur",
     ),
+    # After-sales
+    "user.device.identifier": CategoryLabel(
+        "orders",
+        "Identifiers of the devices you bought (IMEI or serial number)",
+        "Identifiants des appareils achetés (IMEI ou numéro de série)",
+    ),
+    "user.activity.claims": CategoryLabel(
+        "aftersales",
+        "Claims (returns, damage, parcels not received, warranty) and their history",
+        "Réclamations (retours, dommages, colis non reçus, garantie) et leur historique",
+    ),
+    "user.fraud.flags": CategoryLabel(
+        "aftersales",
+        "Whether a claim needed an identity check",
+        "Indication qu'une réclamation a demandé une vérification d'identité",
+    ),
+    "user.government_id.check": CategoryLabel(
+        "aftersales",
+        "Identity checks of claims: the route chosen and the result",
+        "Vérifications d'identité des réclamations : la méthode choisie et le résultat",
+    ),
+    "user.communication.messages": CategoryLabel(
+        "aftersales",
+        "Messages with sellers and customer service",
+        "Messages échangés avec les vendeurs et le service client",
+    ),
+    "user.communication.attachments": CategoryLabel(
+        "aftersales",
+        "Files sent with messages (photos, documents)",
+        "Fichiers joints aux messages (photos, documents)",
+    ),
+    "user.communication.calls": CategoryLabel(
+        "aftersales",
+        "Notes of calls with customer service",
+        "Notes des appels avec le service client",
+    ),
+    "user.communication.recordings": CategoryLabel(
+        "aftersales",
+        "References to call recordings (unless you object)",
+        "Références des enregistrements d'appels (sauf opposition)",
+    ),
+    "user.content.reviews": CategoryLabel(
+        "aftersales",
+        "Reviews you wrote and their photos",
+        "Avis rédigés et leurs photos",
+    ),
+    "user.content.moderation": CategoryLabel(
+        "aftersales",
+        "Why a review of yours was hidden",
+        "Motif du masquage d'un de vos avis",
+    ),
+    "user.content.reports": CategoryLabel(
+        "aftersales", "Reviews you reported", "Avis que vous avez signalés"
+    ),
+    "user.feedback.survey": CategoryLabel(
+        "aftersales",
+        "Answers to satisfaction surveys",
+        "Réponses aux enquêtes de satisfaction",
+    ),
     # Staff
     "staff.activity.approval": CategoryLabel(
         "staff",
@@ -278,6 +341,19 @@ RECIPIENTS: dict[str, Label] = {
         "Partenaire de crédit pour le paiement en plusieurs fois",
     ),
     "the insurer": Label("The device insurer", "L'assureur de l'appareil"),
+    "the carrier (return parcels)": Label("Delivery carriers", "Transporteurs"),
+    "the activation-lock checking service": Label(
+        "The service that checks whether a returned device is locked to an account",
+        "Le service qui vérifie si un appareil retourné est verrouillé sur un compte",
+    ),
+    "the identity-verification service (live checks)": Label(
+        "The identity-verification service (live checks you consented to)",
+        "Le service de vérification d'identité (vérifications en direct acceptées)",
+    ),
+    "the public": Label(
+        "Visitors of the site (reviews, with your first name and initial)",
+        "Les visiteurs du site (avis, avec votre prénom et votre initiale)",
+    ),
     "the fraud prevention service": Label(
         "The fraud prevention service that checks orders",
         "Le service de prévention de la fraude qui vérifie les commandes",
@@ -292,6 +368,13 @@ STARTS_FR: dict[str, str] = {
     "the account's erasure": "l'effacement du compte",
     "the account's last activity": "la dernière activité du compte",
     "the cart's last change": "la dernière modification du panier",
+    "the claim's closing": "la clôture de la réclamation",
+    "the claim's closing (limitation period of claims)": (
+        "la clôture de la réclamation (délai de prescription des réclamations)"
+    ),
+    "the message": "le message",
+    "the report": "le signalement",
+    "the survey's offer": "l'envoi de l'enquête",
     "the checkout (kept for fraud and payment disputes)": (
         "la validation de la commande (durée utile contre la fraude et les contestations "
         "de paiement)"
