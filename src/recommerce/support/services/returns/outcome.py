@@ -1,85 +1,35 @@
-"""What follows an agreed claim: the return parcel, the activation-lock check, the
-inspection and the refund.
-
-``claim_resolution_start`` is called by the claims services, inside their transaction and
-with the claim row locked, once a resolution is agreed or decided. Every later step locks
-the claim row again, checks who acts (``claim_require``), refuses a step its status does not
-allow with a ``ValidationError`` that says why, and appends a ``ClaimEvent``. Emails leave
-after commit, so a rolled-back step never announces itself.
-
-Refunds go through ``orders.services.fulfilment.order_refund`` under the key
-``claim-<reference>``: a retried request, a double click or a second caller gets the refund
-started the first time, never another. The credit note and the seller's ledger debit follow
-when the payment provider confirms the refund (``orders/handlers.py``).
-"""
+"""The agreed outcome of a claim, the inspection of a returned device, and the refund."""
 
 from __future__ import annotations
 
-from functools import partial
 from inspect import signature
 from typing import Any
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 
 from recommerce.accounts.models import SellerMembership
 from recommerce.orders import selectors as order_selectors
 from recommerce.orders.services import fulfilment
 from recommerce.payments.models import Refund
 from recommerce.platform import clock
-from recommerce.platform.mail import send_templated
 from recommerce.platform.money import format_money
 from recommerce.support.models import Claim, ClaimEvent
 from recommerce.support.services.common import (
     SIDE_SELLER,
     SIDE_STAFF,
     claim_event_add,
+    claim_locked,
     claim_refused,
+    claim_require,
     claim_sides,
 )
+from recommerce.support.services.returns.devices import require_clear
+from recommerce.support.services.returns.notify import claim_label_url, mail_buyer
+from recommerce.support.services.returns.parcel import arrived
 
 Status, Resolution, Outcome = Claim.Status, Claim.Resolution, Claim.Outcome
 RETURNED = (Resolution.RETURN_REFUND, Resolution.REPAIR, Resolution.REPLACEMENT)
-
-
-# --- Emails -----------------------------------------------------------------------------------
-
-
-def _link(name: str, reference: str, fallback: str) -> str:
-    try:
-        path = reverse(name, kwargs={"reference": reference})
-    except NoReverseMatch:
-        # The pages' address is fixed; mail still goes out where the URLs are not mounted.
-        path = fallback.format(reference=reference)
-    return f"{settings.SITE_URL}{path}"
-
-
-def claim_buyer_url(claim: Claim) -> str:
-    return _link("support:claim", claim.reference, "/account/support/claims/{reference}/")
-
-
-def claim_label_url(claim: Claim) -> str:
-    return _link(
-        "support:return-label", claim.reference, "/account/support/claims/{reference}/label.pdf"
-    )
-
-
-def _mail_buyer(claim: Claim, subject: str, template: str, **extra: Any) -> None:
-    order = claim.order
-    to = claim.buyer.email if claim.buyer else order.buyer_email
-    context = {"claim": claim, "order": order, "url": claim_buyer_url(claim), **extra}
-    language = claim.buyer.language if claim.buyer else None
-    transaction.on_commit(
-        partial(
-            send_templated,
-            to=[to],
-            subject=f"{subject} ({claim.reference})",
-            template=f"support/emails/{template}",
-            context=context,
-            language=language,
-        )
-    )
 
 
 # --- Refunds ----------------------------------------------------------------------------------
@@ -184,6 +134,12 @@ def claim_resolution_start(*, claim: Claim, actor: Any, side: str) -> Claim:
     a refusal closes it. ``side`` is who made the resolution final (buyer, seller, staff).
     """
     resolution = claim.resolution
+    if claim.return_received_at is not None and resolution != Resolution.REJECT:
+        # The device already came back (a decision after an escalated inspection): no new
+        # label, and no refund unless the device is free of any account (SEC-3).
+        if resolution in RETURNED:
+            return arrived(claim, actor=actor, side=side, note="Device already with the seller.")
+        require_clear(claim)
     if resolution in RETURNED:
         shipment = _return_label_issue(claim)
         claim.status = Status.RETURNING
@@ -199,7 +155,7 @@ def claim_resolution_start(*, claim: Claim, actor: Any, side: str) -> Claim:
             actor=actor,
             note=f"Prepaid return label, {shipment.carrier} {shipment.tracking_number}.",
         )
-        _mail_buyer(
+        mail_buyer(
             claim,
             "Your prepaid return label",
             "return_label",
@@ -220,3 +176,72 @@ def claim_resolution_start(*, claim: Claim, actor: Any, side: str) -> Claim:
     if resolution == Resolution.REJECT:
         return _close(claim, Outcome.REJECTED, actor=actor, side=side)
     raise claim_refused(claim, "no outcome has been agreed or decided yet.")
+
+
+# --- Inspection -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_inspection_accept(*, claim: Claim, actor: Any, note: str = "") -> Claim:
+    """Accept the returned device (seller or staff): refund it, or go on with the repair.
+
+    Refused while the device is locked to an account or was not checked (SEC-3). A repeat
+    (double click, retried request) returns the claim as the first call left it.
+    """
+    claim = claim_locked(claim)
+    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="accept the device")
+    if claim.status == Status.CLOSED and claim.return_received_at is not None:
+        return claim
+    if claim.status != Status.INSPECTING:
+        raise claim_refused(claim, "only a device being inspected can be accepted.")
+    if _inspection_accepted(claim):
+        return claim
+    require_clear(claim)
+    claim_event_add(claim, action="inspection_accepted", side=side, actor=actor, note=note)
+    if claim.resolution != Resolution.RETURN_REFUND:
+        return claim  # The repair or replacement follows: claim_repair_done closes it.
+    amount = claim.resolution_amount_minor or claim_refund_amount(claim)
+    _claim_refund(claim, amount, actor, code=Refund.Reason.CLAIM_RETURN)
+    return _close(claim, Outcome.REFUNDED, actor=actor, side=side)
+
+
+def _inspection_accepted(claim: Claim) -> bool:
+    return claim.events.filter(action="inspection_accepted").exists()
+
+
+@transaction.atomic
+def claim_repair_done(*, claim: Claim, actor: Any, tracking_number: str = "") -> Claim:
+    """Close a repair or replacement once the device left again (seller or staff)."""
+    claim = claim_locked(claim)
+    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="close the repair")
+    if claim.status == Status.CLOSED and claim.outcome in (Outcome.REPAIRED, Outcome.REPLACED):
+        return claim
+    if claim.resolution not in (Resolution.REPAIR, Resolution.REPLACEMENT):
+        raise claim_refused(claim, "only a repair or a replacement can be marked done.")
+    if claim.status != Status.INSPECTING or not _inspection_accepted(claim):
+        raise claim_refused(claim, "accept the returned device first.")
+    tracking = " ".join(tracking_number.split())[:64]
+    outcome = Outcome.REPAIRED if claim.resolution == Resolution.REPAIR else Outcome.REPLACED
+    note = f"Sent back, tracking number {tracking}." if tracking else "Sent back."
+    _close(claim, outcome, actor=actor, side=side, note=note)
+    mail_buyer(claim, "Your device is on its way", "return_repaired", tracking_number=tracking)
+    return claim
+
+
+@transaction.atomic
+def claim_inspection_reject(*, claim: Claim, actor: Any, note: str) -> Claim:
+    """Refuse the returned device as not in the state described: customer service decides."""
+    claim = claim_locked(claim)
+    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="refuse the device")
+    if claim.status not in (Status.INSPECTING, Status.LOCKED):
+        raise claim_refused(claim, "only a device being inspected can be refused.")
+    reason = " ".join(note.split())
+    if not reason:
+        raise ValidationError({"note": "Say what is wrong with the device you received."})
+    claim.status = Status.ESCALATED
+    claim.escalated_at = clock.now()
+    claim.escalated_by = side
+    claim.save(update_fields=["status", "escalated_at", "escalated_by", "updated_at"])
+    claim_event_add(claim, action="inspection_rejected", side=side, actor=actor, note=reason)
+    mail_buyer(claim, "The seller disputes the returned device", "return_disputed", note=reason)
+    return claim
