@@ -1,0 +1,456 @@
+"""Conversations: buyer and seller about an order, support chats, call notes (CONSENT-6).
+
+- ``conversation_for_order``: the one conversation of an order, between its buyer and its
+  seller; customer service joins it when a claim escalates (``conversation_staff_join``).
+- ``message_post``: contact and payment details are masked before the message is stored,
+  so neither the other side nor the platform ever holds them; files are checked by their
+  content and sealed. The other side is emailed a link, never the message, at most once a
+  quarter of an hour per conversation.
+- Support chats are transcripts only for people who did not object to recording
+  (CONSENT-6): ``recorded`` is decided when the chat starts and turned off by an objection
+  made during it. Closing an unrecorded chat deletes every message and file and keeps only
+  the note customer service writes (on the claim, or as a call note).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+
+from recommerce.accounts.models import User
+from recommerce.orders.models import Order
+from recommerce.platform import clock
+from recommerce.platform.mail import send_templated
+from recommerce.platform.text import unsafe_character, unsafe_text_message
+from recommerce.privacy.services.personal_consent import recording_allowed
+from recommerce.support import files as support_files
+from recommerce.support.files import CheckedFile
+from recommerce.support.masking import mask_contact_details
+from recommerce.support.models import Attachment, CallNote, Claim, Conversation, Message
+from recommerce.support.selectors import conversations as selectors
+from recommerce.support.services.common import claim_event_add
+
+BUYER, SELLER, STAFF, SYSTEM = (s.value for s in Message.Side)
+MAX_TEXT = 5000
+CLAIM_NOTE_MAX = 300  # a claim's history keeps notes of this length
+MAIL_EVERY_SECONDS = 15 * 60
+STAFF_JOINED = "Customer service joined the conversation."
+OBJECTED_TO_RECORDING = (
+    "This person objected to recording: note what the claim needs, without a recording."
+)
+_HIDDEN = {
+    "phone_number": "a phone number",
+    "email_address": "an email address",
+    "bank_details": "bank details",
+    "card_number": "a card number",
+}
+
+FileInput = UploadedFile | tuple[str, bytes]
+
+
+# --- Rules -----------------------------------------------------------------------------------
+
+
+def _text(
+    value: str, *, field: str, what: str, maximum: int = MAX_TEXT, empty: bool = False
+) -> str:
+    """Return ``value`` stripped, or raise a ValidationError on ``field`` saying why not."""
+    text = (value or "").strip()
+    if not text and not empty:
+        raise ValidationError({field: f"Write {what}."})
+    if len(text) > maximum:
+        raise ValidationError(
+            {field: f"Keep {what} to {maximum} characters (this one has {len(text)})."}
+        )
+    char = unsafe_character(text, multiline=True)
+    if char is not None:
+        raise ValidationError({field: unsafe_text_message(char)})
+    return text
+
+
+def masked_note(message: Message) -> str:
+    """Return the note shown to the writer of ``message`` about what was hidden, or ""."""
+    kinds = [_HIDDEN.get(kind, kind.replace("_", " ")) for kind in message.masked]
+    if not kinds:
+        return ""
+    listed = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+    return f"We hid {listed}: keep the conversation here, it protects you both."
+
+
+def _poster_side(conversation: Conversation, actor: Any) -> str:
+    sides = selectors.conversation_sides(conversation=conversation, actor=actor)
+    for side in (BUYER, SELLER):
+        if side in sides:
+            return side
+    if STAFF in sides:
+        if conversation.kind == Conversation.Kind.SUPPORT or conversation.staff_joined_at:
+            return STAFF
+        raise PermissionError(
+            "Customer service writes in a buyer and seller's conversation only after joining it."
+        )
+    raise PermissionError("You do not take part in this conversation.")
+
+
+def _recording_check(conversation: Conversation) -> None:
+    """Turn recording off for good once the person objects (CONSENT-6)."""
+    if conversation.kind != Conversation.Kind.SUPPORT or not conversation.recorded:
+        return
+    if not recording_allowed(user=conversation.person):
+        conversation.recorded = False
+        conversation.save(update_fields=["recorded"])
+
+
+def _checked_files(files: Sequence[FileInput], *, allow_video: bool) -> list[CheckedFile]:
+    """Check every file by its content before anything is written."""
+    most = settings.SUPPORT_ATTACHMENTS_PER_MESSAGE
+    if len(files) > most:
+        raise ValidationError({"files": f"Send at most {most} files with one message."})
+    checked = []
+    for upload in files:
+        name, content = upload if isinstance(upload, tuple) else (upload.name or "", upload)
+        # Photos come back re-encoded, without their metadata (location, device).
+        checked.append(
+            support_files.attachment_check(name=name, content=content, allow_video=allow_video)
+        )
+    return checked
+
+
+def _store(message: Message, checked: list[CheckedFile]) -> list[Attachment]:
+    """Seal each file and record it; files already written are removed if a later one fails."""
+    stored: list[Attachment] = []
+    try:
+        for check in checked:
+            attachment = Attachment(
+                message=message,
+                name=check.safe_name[:100],
+                content_type=check.content_type[:40],
+                size=check.size,
+            )
+            stored_name = f"{uuid.uuid4().hex}.{check.extension}"
+            attachment.file.save(stored_name, ContentFile(check.content), save=False)
+            attachment.save()
+            stored.append(attachment)
+    except BaseException:
+        _files_delete([a.file.name for a in stored if a.file.name])
+        raise
+    return stored
+
+
+def _files_delete(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
+
+
+# --- Emails ----------------------------------------------------------------------------------
+
+
+def conversation_url(conversation: Conversation, side: str) -> str:
+    """Return the address of ``conversation``'s page for ``side`` (buyer or seller)."""
+    name, fallback = {
+        BUYER: ("support:message_thread", "/account/support/messages/{pk}/"),
+        SELLER: ("seller_support:message_thread", "/account/seller/support/messages/{pk}/"),
+    }[side]
+    try:
+        path = reverse(name, kwargs={"pk": conversation.pk})
+    except NoReverseMatch:
+        path = fallback.format(pk=conversation.pk)
+    return f"{settings.SITE_URL}{path}"
+
+
+def _recipients(conversation: Conversation, sides: Sequence[str]) -> list[tuple[User, str]]:
+    found: list[tuple[User, str]] = []
+    if BUYER in sides and conversation.person is not None and conversation.person.is_active:
+        found.append((conversation.person, BUYER))
+    if SELLER in sides and conversation.kind == Conversation.Kind.ORDER:
+        found += [
+            (user, SELLER) for user in selectors.order_seller_members(conversation=conversation)
+        ]
+    return found
+
+
+def _notify(
+    conversation: Conversation,
+    sides: Sequence[str],
+    *,
+    template: str,
+    writer: str = SYSTEM,
+    throttle: bool = True,
+) -> None:
+    """Email each person of ``sides`` a link to the conversation, once the post commits."""
+    subject = (
+        f"New message about order {conversation.order.number}"
+        if conversation.order is not None
+        else "New message from customer service"
+    )
+    for user, side in _recipients(conversation, sides):
+        context = {
+            "name": user.full_name,
+            "order_number": conversation.order.number if conversation.order else "",
+            "url": conversation_url(conversation, side),
+            "side": side,
+            "writer": writer,
+        }
+        key = f"support:message-mail:{conversation.pk}:{user.pk}"
+        send = partial(
+            send_templated,
+            to=[user.email],
+            subject=subject,
+            template=template,
+            context=context,
+            language=user.language or None,
+        )
+        transaction.on_commit(partial(_send_unless_recent, send, key if throttle else ""))
+
+
+def _send_unless_recent(send: Any, key: str) -> None:
+    # One email per person and conversation per quarter hour: a lively thread is one email.
+    if not key or cache.add(key, True, MAIL_EVERY_SECONDS):
+        send()
+
+
+# --- Services --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_for_order(*, order: Order) -> Conversation:
+    """Return the order's conversation between its buyer and its seller, made on first use.
+
+    Two first messages at once make one conversation (the unique constraint decides).
+    """
+    found = selectors.order_conversation_for(order=order)
+    if found is not None:
+        return found
+    if order.status == Order.Status.HELD:
+        raise ValidationError(
+            "This order is being checked: you can write to the seller once it is passed to them."
+        )
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(
+                kind=Conversation.Kind.ORDER,
+                person_id=order.buyer_id,
+                order=order,
+                seller_id=order.seller_id,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return Conversation.objects.get(kind=Conversation.Kind.ORDER, order=order)
+
+
+@transaction.atomic
+def message_post(
+    *,
+    conversation: Conversation,
+    actor: Any,
+    body: str,
+    files: Sequence[FileInput] = (),
+    allow_video: bool = False,
+) -> Message:
+    """Post a message (masked before it is stored) with its files; tell the other side.
+
+    Who may post: the person, the seller's members with an order role or its API key, and
+    customer service once it joined an order conversation (at once in a support chat).
+    A message without text needs at least one file. ``allow_video`` is for claim evidence.
+    """
+    conversation = (
+        Conversation.objects.select_for_update()
+        .select_related("order", "person")
+        .get(pk=conversation.pk)
+    )
+    side = _poster_side(conversation, actor)
+    if conversation.closed_at is not None:
+        raise ValidationError("This conversation is closed: start a new chat to write again.")
+    text = _text(body, field="body", what="your message", empty=bool(files))
+    checked = _checked_files(files, allow_video=allow_video)
+    _recording_check(conversation)
+    masked = mask_contact_details(text)
+    now = clock.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        side=side,
+        author=actor if isinstance(actor, User) else None,
+        body=masked.text,
+        masked=list(masked.kinds),
+        created_at=now,
+    )
+    _store(message, checked)
+    conversation.last_message_at = now
+    conversation.save(update_fields=["last_message_at"])
+    others = {BUYER: (SELLER,), SELLER: (BUYER,), STAFF: (BUYER, SELLER)}[side]
+    if conversation.kind == Conversation.Kind.ORDER or side == STAFF:
+        _notify(conversation, others, template="support/emails/message_new", writer=side)
+    return message
+
+
+@transaction.atomic
+def conversation_staff_join(*, conversation: Conversation, actor: Any = None) -> Conversation:
+    """Bring customer service into an order conversation (a claim escalated); tell both sides.
+
+    Joining twice changes nothing.
+    """
+    conversation = (
+        Conversation.objects.select_for_update()
+        .select_related("order", "person")
+        .get(pk=conversation.pk)
+    )
+    if conversation.staff_joined_at is not None:
+        return conversation
+    now = clock.now()
+    conversation.staff_joined_at = now
+    conversation.last_message_at = now
+    conversation.save(update_fields=["staff_joined_at", "last_message_at"])
+    Message.objects.create(
+        conversation=conversation,
+        side=SYSTEM,
+        author=actor if isinstance(actor, User) else None,
+        body=STAFF_JOINED,
+        created_at=now,
+    )
+    _notify(
+        conversation,
+        (BUYER, SELLER),
+        template="support/emails/message_staff_joined",
+        throttle=False,
+    )
+    return conversation
+
+
+@transaction.atomic
+def support_chat_start(
+    *, person: User, order: Order | None = None, claim: Claim | None = None
+) -> Conversation:
+    """Open a chat with customer service about an order or a claim, or return the open one.
+
+    Recorded only if the person has not objected to recording (CONSENT-6).
+    """
+    if claim is not None:
+        if claim.buyer_id != person.pk:
+            raise PermissionError("You can only ask about your own claims.")
+        order = claim.order
+    elif order is not None and order.buyer_id != person.pk:
+        raise PermissionError("You can only ask about your own orders.")
+    found = Conversation.objects.filter(
+        kind=Conversation.Kind.SUPPORT, person=person, order=order, claim=claim, closed_at=None
+    ).first()
+    if found is not None:
+        _recording_check(found)
+        return found
+    return Conversation.objects.create(
+        kind=Conversation.Kind.SUPPORT,
+        person=person,
+        order=order,
+        claim=claim,
+        recorded=recording_allowed(user=person),
+        created_at=clock.now(),
+    )
+
+
+def _note_keep(conversation: Conversation, actor: Any, note: str) -> None:
+    staff = actor if isinstance(actor, User) else None
+    if conversation.claim is not None:
+        claim_event_add(
+            conversation.claim, action="support_chat_note", side=STAFF, actor=staff, note=note
+        )
+    elif conversation.person is not None:
+        CallNote.objects.create(
+            person=conversation.person,
+            staff=staff,
+            summary=note,
+            recording_reference="",
+            created_at=clock.now(),
+        )
+
+
+@transaction.atomic
+def support_chat_close(
+    *, conversation: Conversation, actor: Any, claim_note: str = ""
+) -> Conversation:
+    """Close a support chat; for an unrecorded one delete every message and file (CONSENT-6).
+
+    ``claim_note`` is what customer service keeps of the chat: on the claim's history when
+    the chat is about a claim, otherwise as a call note on the person. A recorded chat
+    keeps its transcript. ``actor`` None is the idle sweep. Closing twice changes nothing.
+    """
+    conversation = (
+        Conversation.objects.select_for_update()
+        .select_related("claim", "person")
+        .get(pk=conversation.pk)
+    )
+    if conversation.kind != Conversation.Kind.SUPPORT:
+        raise ValidationError("Only chats with customer service are closed.")
+    if actor is not None and not (
+        selectors.conversation_sides(conversation=conversation, actor=actor) & {BUYER, STAFF}
+    ):
+        raise PermissionError("You do not take part in this conversation.")
+    if conversation.closed_at is not None:
+        return conversation
+    maximum = CLAIM_NOTE_MAX if conversation.claim_id else MAX_TEXT
+    note = _text(claim_note, field="claim_note", what="the note", maximum=maximum, empty=True)
+    _recording_check(conversation)
+    if not conversation.recorded:
+        names = list(
+            Attachment.objects.filter(message__conversation=conversation)
+            .exclude(file="")
+            .values_list("file", flat=True)
+        )
+        Message.objects.filter(conversation=conversation).delete()
+        transaction.on_commit(partial(_files_delete, names))
+    if note:
+        _note_keep(conversation, actor, note)
+    conversation.closed_at = clock.now()
+    conversation.save(update_fields=["closed_at"])
+    return conversation
+
+
+def support_chats_close_idle() -> int:
+    """Close the support chats idle for a day, by the same rule; return how many closed."""
+    closed = 0
+    for conversation in selectors.idle_chat_list():
+        support_chat_close(conversation=conversation, actor=None)
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def call_note_add(
+    *,
+    person: User,
+    staff: User,
+    summary: str,
+    claim: Claim | None = None,
+    recording_reference: str = "",
+) -> CallNote:
+    """Note a phone call with ``person``; refuse a recording if they objected (CONSENT-6)."""
+    if not selectors.is_conversation_staff(staff):
+        raise PermissionError("Your role does not include noting calls.")
+    text = _text(summary, field="summary", what="what was said")
+    reference = _text(
+        recording_reference,
+        field="recording_reference",
+        what="the recording",
+        maximum=64,
+        empty=True,
+    )
+    if reference and not recording_allowed(user=person):
+        raise ValidationError({"recording_reference": OBJECTED_TO_RECORDING})
+    if claim is not None and claim.buyer_id != person.pk:
+        raise ValidationError({"claim": f"Claim {claim.reference} is not this person's."})
+    return CallNote.objects.create(
+        person=person,
+        claim=claim,
+        staff=staff,
+        summary=text,
+        recording_reference=reference,
+        created_at=clock.now(),
+    )
