@@ -3,7 +3,8 @@ inspection and the refund.
 
 ``claim_resolution_start`` is called by the claims services, inside their transaction and
 with the claim row locked, once a resolution is agreed or decided. Every later step locks
-the claim row again, checks who acts (``claim_require``), refuses a step its status does not
+the claim row again, checks who acts (``claim_require``; staff who change a claim's course
+need ``support.decide_claim``), refuses a step its status does not
 allow with a ``ValidationError`` that says why, and appends a ``ClaimEvent``. Emails leave
 after commit, so a rolled-back step never announces itself.
 

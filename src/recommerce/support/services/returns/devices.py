@@ -33,6 +33,7 @@ from recommerce.privacy.services import disclosure_record
 from recommerce.support.models import Claim, DeviceCheck
 from recommerce.support.selectors import returns as selectors
 from recommerce.support.services.common import (
+    DECIDE_PERMISSION,
     SIDE_BUYER,
     SIDE_SELLER,
     SIDE_STAFF,
@@ -57,6 +58,14 @@ NOT_CLEAR = (
 LOCK_NAMES = {"icloud": "Apple iCloud, Find My", "google_frp": "Google account"}
 _SEPARATORS = re.compile(r"[\s-]+")
 _SERIAL = re.compile(r"[A-Z0-9-]{4,30}")
+
+
+def require_side(claim: Claim, actor: Any, *allowed: str, doing: str) -> str:
+    """Return the capacity ``actor`` acts in; staff who change a claim's course must decide."""
+    side = claim_require(claim, actor, *allowed, doing=doing)
+    if side == SIDE_STAFF and not actor.has_perm(DECIDE_PERMISSION):
+        raise PermissionError(f"You cannot {doing} on claim {claim.reference}.")
+    return side
 
 
 def identifier_parse(typed: str) -> str:
@@ -195,7 +204,7 @@ def claim_device_check(*, claim: Claim, actor: Any, identifier: str = "") -> Cla
     IMEI or serial typed by the seller) is.
     """
     claim = claim_locked(claim)
-    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="check the device")
+    side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="check the device")
     if claim.status not in (Status.INSPECTING, Status.LOCKED):
         raise claim_refused(claim, "only a device the seller has received can be checked.")
     device_check_run(claim, actor=actor, side=side, identifier=identifier)

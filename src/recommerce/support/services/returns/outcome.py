@@ -21,10 +21,9 @@ from recommerce.support.services.common import (
     claim_event_add,
     claim_locked,
     claim_refused,
-    claim_require,
     claim_sides,
 )
-from recommerce.support.services.returns.devices import require_clear
+from recommerce.support.services.returns.devices import require_clear, require_side
 from recommerce.support.services.returns.notify import claim_label_url, mail_buyer
 from recommerce.support.services.returns.parcel import arrived
 
@@ -189,7 +188,7 @@ def claim_inspection_accept(*, claim: Claim, actor: Any, note: str = "") -> Clai
     (double click, retried request) returns the claim as the first call left it.
     """
     claim = claim_locked(claim)
-    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="accept the device")
+    side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="accept the device")
     if claim.status == Status.CLOSED and claim.return_received_at is not None:
         return claim
     if claim.status != Status.INSPECTING:
@@ -202,7 +201,15 @@ def claim_inspection_accept(*, claim: Claim, actor: Any, note: str = "") -> Clai
         return claim  # The repair or replacement follows: claim_repair_done closes it.
     amount = claim.resolution_amount_minor or claim_refund_amount(claim)
     _claim_refund(claim, amount, actor, code=Refund.Reason.CLAIM_RETURN)
-    return _close(claim, Outcome.REFUNDED, actor=actor, side=side)
+    return _defect_record(_close(claim, Outcome.REFUNDED, actor=actor, side=side))
+
+
+def _defect_record(claim: Claim) -> Claim:
+    """Count the closed claim in the seller's defects when its kind admits a fault."""
+    from recommerce.support.services.claims import claim_defect_record
+
+    claim_defect_record(claim=claim)
+    return claim
 
 
 def _inspection_accepted(claim: Claim) -> bool:
@@ -213,7 +220,7 @@ def _inspection_accepted(claim: Claim) -> bool:
 def claim_repair_done(*, claim: Claim, actor: Any, tracking_number: str = "") -> Claim:
     """Close a repair or replacement once the device left again (seller or staff)."""
     claim = claim_locked(claim)
-    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="close the repair")
+    side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="close the repair")
     if claim.status == Status.CLOSED and claim.outcome in (Outcome.REPAIRED, Outcome.REPLACED):
         return claim
     if claim.resolution not in (Resolution.REPAIR, Resolution.REPLACEMENT):
@@ -223,7 +230,7 @@ def claim_repair_done(*, claim: Claim, actor: Any, tracking_number: str = "") ->
     tracking = " ".join(tracking_number.split())[:64]
     outcome = Outcome.REPAIRED if claim.resolution == Resolution.REPAIR else Outcome.REPLACED
     note = f"Sent back, tracking number {tracking}." if tracking else "Sent back."
-    _close(claim, outcome, actor=actor, side=side, note=note)
+    _defect_record(_close(claim, outcome, actor=actor, side=side, note=note))
     mail_buyer(claim, "Your device is on its way", "return_repaired", tracking_number=tracking)
     return claim
 
@@ -232,7 +239,7 @@ def claim_repair_done(*, claim: Claim, actor: Any, tracking_number: str = "") ->
 def claim_inspection_reject(*, claim: Claim, actor: Any, note: str) -> Claim:
     """Refuse the returned device as not in the state described: customer service decides."""
     claim = claim_locked(claim)
-    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="refuse the device")
+    side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="refuse the device")
     if claim.status not in (Status.INSPECTING, Status.LOCKED):
         raise claim_refused(claim, "only a device being inspected can be refused.")
     reason = " ".join(note.split())

@@ -23,9 +23,8 @@ from recommerce.support.services.common import (
     claim_event_add,
     claim_locked,
     claim_refused,
-    claim_require,
 )
-from recommerce.support.services.returns.devices import device_check_run
+from recommerce.support.services.returns.devices import device_check_run, require_side
 
 logger = logging.getLogger(__name__)
 Status = Claim.Status
@@ -74,7 +73,7 @@ def claim_return_tracking_refresh(*, claim: Claim) -> Claim:
 def claim_return_received(*, claim: Claim, actor: Any) -> Claim:
     """Record by hand that the returned device reached the seller (seller or staff)."""
     claim = claim_locked(claim)
-    side = claim_require(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="confirm the return")
+    side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="confirm the return")
     if claim.status in (Status.INSPECTING, Status.LOCKED) and claim.return_received_at:
         return claim  # Already recorded: a second click changes nothing.
     if claim.status != Status.RETURNING:
