@@ -191,6 +191,8 @@ def claim_inspection_accept(*, claim: Claim, actor: Any, note: str = "") -> Clai
     side = require_side(claim, actor, SIDE_SELLER, SIDE_STAFF, doing="accept the device")
     if claim.status == Status.CLOSED and claim.return_received_at is not None:
         return claim
+    if claim.status == Status.LOCKED:
+        require_clear(claim)  # Refuses, saying why (SEC-3), unless a check cleared it.
     if claim.status != Status.INSPECTING:
         raise claim_refused(claim, "only a device being inspected can be accepted.")
     if _inspection_accepted(claim):
