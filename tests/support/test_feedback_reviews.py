@@ -235,11 +235,12 @@ def test_the_product_and_seller_pages_show_figures_and_verified_purchases(
     assert html.count("Verified purchase") == 2
     assert "Alice M." in html and "Bob D." in html
     assert "Battery as promised." in html
-    assert "Send the report" not in html  # signed out: no report button
-    assert (
-        "Send the report"
-        in signed_in(feedback.other_buyer).get(line.variant.get_absolute_url()).content.decode()
-    )
+    report_link = f"/account/support/reviews/{Review.objects.get(line=line).pk}/report/"
+    assert report_link not in html  # signed out: no report button
+    signed = signed_in(feedback.other_buyer).get(line.variant.get_absolute_url())
+    assert report_link in signed.content.decode()
+    form = signed_in(feedback.other_buyer).get(report_link)
+    assert form.status_code == 200 and "Send the report" in form.content.decode()
     seller_page = Client().get(feedback.side.seller.get_absolute_url())
     assert seller_page.status_code == 200
     assert "4.5 (2 reviews)" in seller_page.content.decode()

@@ -9,7 +9,6 @@ hidden review stops counting and a restored one counts again.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from collections.abc import Sequence
 from functools import partial
@@ -28,19 +27,20 @@ from recommerce.orders.models import Order, OrderLine
 from recommerce.platform import clock
 from recommerce.platform.mail import send_templated
 from recommerce.platform.text import unsafe_character, unsafe_text_message
+from recommerce.platform.versions import version_bump
 from recommerce.privacy import purposes
 from recommerce.privacy.rights.values import ERASED_DOMAIN
 from recommerce.privacy.selectors import people_allowed
 from recommerce.support.files import CheckedFile, attachment_check
 from recommerce.support.models import Claim, Review, ReviewPhoto, ReviewReport, Survey
 
-logger = logging.getLogger(__name__)
-
 TEXT_MAX = 2000
 REASON_MAX = 200
 PHOTOS_MAX = 3
 SURVEY_WINDOW = dt.timedelta(days=7)
 MODERATE_PERMISSION = "support.moderate_review"
+# Moved by every change a public page shows (the cached review blocks are keyed on it).
+REVIEWS_VERSION = "support-reviews"
 
 Photo = tuple[str, bytes | IO[bytes]]
 """A photo as uploaded: the name the person's device gave it, and its bytes or file."""
@@ -104,7 +104,11 @@ def _is_moderator(actor: Any) -> bool:
 
 
 def seller_rating_recount(*, seller_id: int) -> None:
-    """Count the seller's published reviews into its rating (and quality score)."""
+    """Count the seller's published reviews into its rating (and quality score).
+
+    Called after every change of what is published, so it also retires the cached blocks.
+    """
+    version_bump(REVIEWS_VERSION)
     figures = Review.objects.filter(seller_id=seller_id, status=Review.Status.PUBLISHED).aggregate(
         count=Count("id"), total=Sum("rating")
     )

@@ -164,27 +164,49 @@ def review_new(request: AuthedRequest, line_id: int) -> HttpResponse:
     return render(request, "support/feedback/review_form.html", context, status=status)
 
 
+class ReportForm(SafeTextMixin, forms.Form):
+    reason = forms.CharField(
+        max_length=services.REASON_MAX,
+        label="What is wrong with this review?",
+        help_text="For example: insults, personal details, not about the device or the seller.",
+    )
+
+
+def _back_to(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("support:reviews")
+
+
 @login_required
-@require_POST
 def review_report(request: AuthedRequest, review_id: int) -> HttpResponse:
     """Report a published review to moderation, then go back where the person was."""
     review = selectors.review_published_get(review_id=review_id)
     if review is None:
         raise Http404("No such review.")
-    try:
-        services.review_report(
-            review=review, actor=request.user, reason=request.POST.get("reason", "")[:1000]
-        )
-    except (ValidationError, PermissionError) as error:
-        messages.error(request, _refusal(error))
-    else:
-        messages.success(request, "Thank you: moderation will look at this review.")
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("support:reviews")
-    return redirect(target)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_report(
+                review=review, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionError) as error:
+            messages.error(request, _refusal(error))
+        else:
+            messages.success(request, "Thank you: moderation will look at this review.")
+        return redirect(_back_to(request))
+    context = {
+        "review": review,
+        "form": form,
+        "next": _back_to(request),
+        "already": review.pk
+        in selectors.reviews_reported_by(user=request.user, review_ids=[review.pk]),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "support/feedback/report.html", context, status=status)
 
 
 @require_GET
