@@ -494,6 +494,8 @@ CART_MAX_QUANTITY_PER_LINE = 50
 SUPPORT_SELLER_ANSWER_BUSINESS_DAYS = int(os.environ.get("SUPPORT_SELLER_ANSWER_DAYS", "2"))
 # Business days after delivery to report transit damage.
 SUPPORT_TRANSIT_DAMAGE_BUSINESS_DAYS = 3
+# Days after the latest expected delivery date during which a parcel can be reported lost.
+SUPPORT_NOT_RECEIVED_DAYS = int(os.environ.get("SUPPORT_NOT_RECEIVED_DAYS", "30"))
 # Claims above this amount (minor units) may be asked for an identity check.
 SUPPORT_IDENTITY_CHECK_ABOVE_MINOR = int(os.environ.get("SUPPORT_IDENTITY_ABOVE_MINOR", "30000"))
 # Days identity documents and selfies are kept after their claim closes.
