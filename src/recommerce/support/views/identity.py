@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recommerce.accounts.views.common import AuthedRequest
+from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.providers import ProviderError
 from recommerce.platform.staff import staff_only
 from recommerce.privacy.services.logs import staff_access_record
@@ -49,7 +50,7 @@ def _text(error: ValidationError | PermissionError) -> str:
 # --- Forms -----------------------------------------------------------------------------------
 
 
-class DocumentsForm(forms.Form):
+class DocumentsForm(SafeTextMixin, forms.Form):
     identity_document = forms.FileField(
         label="Identity document",
         help_text="A photo or scan of your passport, identity card or driving licence "
@@ -75,7 +76,7 @@ class DocumentsForm(forms.Form):
             self.fields["declaration"].required = True
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SafeTextMixin, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[("pass", "Identity confirmed"), ("fail", "Identity not confirmed")],
@@ -90,7 +91,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class AskForm(forms.Form):
+class AskForm(SafeTextMixin, forms.Form):
     reason = forms.CharField(
         label="Why the check is needed",
         max_length=200,
@@ -212,7 +213,7 @@ def identity_live_start(request: AuthedRequest, check_id: int) -> HttpResponse:
     return HttpResponseRedirect(services.identity_hosted_url(check=check, url=url))
 
 
-class SandboxLiveForm(forms.Form):
+class SandboxLiveForm(SafeTextMixin, forms.Form):
     document = forms.FileField(label="Photo of your identity document")
     video = forms.FileField(
         label="Short selfie video",
