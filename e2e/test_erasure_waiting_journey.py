@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.accounts.conftest import make_staff
 from tests.checkout.conftest import make_buyer
-from tests.orders.conftest import make_order, make_seller
+from tests.orders.conftest import make_order, make_seller, units_of
 
 from recommerce.accounts import roles
 from recommerce.orders.models import Order
@@ -34,7 +34,11 @@ def test_right_3_an_erasure_behind_an_own_carrier_parcel_shows_its_end_and_then_
     side = make_seller("Atelier Bleu")
     order = make_order(buyer, side)
     fulfilment.order_ship(
-        order=order, actor=side.owner, carrier_tracking="COLIS 4412 88", carrier_name="Colissimo"
+        order=order,
+        units=units_of(order),
+        actor=side.owner,
+        carrier_tracking="COLIS 4412 88",
+        carrier_name="Colissimo",
     )
     make_staff(roles.DPO, email="dpo.waiting@example.com")
 

@@ -361,3 +361,11 @@ def race(calls: list[Callable[[], object]]) -> list[BaseException]:
     for thread in threads:
         thread.join(timeout=60)
     return errors
+
+
+def units_of(order: Order) -> dict[int, list[str]]:
+    """One distinct serial number per unit of each line, as ``order_ship`` requires."""
+    return {
+        line.pk: [f"SN-{order.number}-{line.pk}-{n}" for n in range(1, line.quantity + 1)]
+        for line in order.lines.all()
+    }

@@ -16,7 +16,7 @@ from recommerce.orders.services import fulfilment
 from recommerce.orders.tasks import tracking_refresh_all
 from recommerce.platform.providers import ProviderError, ProviderUnavailable
 from recommerce.privacy.models import Disclosure
-from tests.orders.conftest import World
+from tests.orders.conftest import World, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 SHIP_TIME = dt.datetime(2026, 4, 1, 8, 0, tzinfo=dt.UTC)
@@ -118,7 +118,7 @@ def test_unavailable_carrier() -> None:
 def test_invalid_postal_code_leaves_the_order_accepted(world: World) -> None:
     order = world.make(status=Order.Status.ACCEPTED, delivery_postal_code="750")
     with pytest.raises(ValidationError) as refused:
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     assert refused.value.messages == [
         "The carrier did not take the parcel: The postal code “750” is not valid for FR: "
         "it should be 5 digits."
@@ -134,7 +134,7 @@ def test_tracking_refresh_stores_each_step_once_and_delivers(
 ) -> None:
     order = world.make(status=Order.Status.ACCEPTED)
     with time_machine.travel(SHIP_TIME, tick=False):
-        order = fulfilment.order_ship(order=order, actor=world.side.owner)
+        order = fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     with time_machine.travel(SHIP_TIME + dt.timedelta(hours=13), tick=False):
         for _ in range(3):
             fulfilment.order_tracking_refresh(order=order)
@@ -163,16 +163,21 @@ def test_tracking_refresh_stores_each_step_once_and_delivers(
 def test_refresh_leaves_orders_with_the_sellers_own_carrier_alone(world: World) -> None:
     order = world.make()
     order = fulfilment.order_ship(
-        order=order, actor=world.side.owner, carrier_tracking="1Z999AA1", carrier_name="UPS"
+        order=order,
+        units=units_of(order),
+        actor=world.side.owner,
+        carrier_tracking="1Z999AA1",
+        carrier_name="UPS",
     )
     assert tracking_refresh_all() == 0
     assert TrackingEvent.objects.count() == 0
 
 
 def test_one_failing_parcel_does_not_stop_the_others(world: World, monkeypatch: Any) -> None:
-    first = fulfilment.order_ship(order=world.make(), actor=world.side.owner)
+    first, second = world.make(), world.make()
+    first = fulfilment.order_ship(order=first, units=units_of(first), actor=world.side.owner)
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=41)):
-        second = fulfilment.order_ship(order=world.make(), actor=world.side.owner)
+        second = fulfilment.order_ship(order=second, units=units_of(second), actor=world.side.owner)
     Order.objects.filter(pk=first.pk).update(tracking_number="SP0000000000FFFF00")
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(hours=90)):
         assert tracking_refresh_all() == 1
@@ -184,7 +189,7 @@ def test_one_failing_parcel_does_not_stop_the_others(world: World, monkeypatch: 
 def test_carrier_receives_only_name_address_and_phone(world: World) -> None:
     """SHARE-2 / SHARE-5: the carrier's disclosure names exactly what shipping needs."""
     order = world.make()
-    fulfilment.order_ship(order=order, actor=world.side.owner)
+    fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     disclosure = Disclosure.objects.get(recipient_kind=Disclosure.RecipientKind.CARRIER)
     assert disclosure.fields == [
         "delivery_city",

@@ -22,7 +22,7 @@ from recommerce.orders.services import delivery, fulfilment
 from recommerce.orders.tasks import delivery_presume
 from recommerce.privacy.models import ErasureRecord
 from recommerce.privacy.services.erasure import erasure_blocker_list, erasure_run, erasure_start
-from tests.orders.conftest import World, outbox_to, signed_in
+from tests.orders.conftest import World, outbox_to, signed_in, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 Status = Order.Status
@@ -34,7 +34,11 @@ def shipped_by_own_carrier(world: World, capture: Any) -> Order:
     order = world.make()
     with time_machine.travel(SHIPPED_AT, tick=False), capture(execute=True):
         fulfilment.order_ship(
-            order=order, actor=world.side.owner, carrier_tracking="1Z 999 AA1", carrier_name="UPS"
+            order=order,
+            units=units_of(order),
+            actor=world.side.owner,
+            carrier_tracking="1Z 999 AA1",
+            carrier_name="UPS",
         )
     mail.outbox.clear()
     return Order.objects.get(pk=order.pk)
@@ -209,7 +213,7 @@ def test_the_carrier_still_delivers_its_own_parcels(
     """Hardening 4.2: a carrier's report records who said so."""
     order = world.make()
     with django_capture_on_commit_callbacks(execute=True):
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     with (
         time_machine.travel(dt.timedelta(days=3)),
         django_capture_on_commit_callbacks(execute=True),

@@ -16,7 +16,7 @@ from recommerce.orders.models import Order
 from recommerce.orders.services import fulfilment
 from recommerce.payments.models import Refund
 from recommerce.privacy.models import Disclosure
-from tests.orders.conftest import BILLING, RefundRecorder, World, add_member, outbox_to
+from tests.orders.conftest import BILLING, RefundRecorder, World, add_member, outbox_to, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 Status = Order.Status
@@ -133,7 +133,7 @@ def test_accept_then_ship_with_the_platform_carrier(
     accepted = fulfilment.order_accept(order=order, actor=world.side.owner)
     assert accepted.status == Status.ACCEPTED and accepted.accepted_at is not None
     with django_capture_on_commit_callbacks(execute=True):
-        shipped = fulfilment.order_ship(order=order, actor=world.side.owner)
+        shipped = fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     assert shipped.status == Status.SHIPPED
     assert shipped.carrier == "Sandbox Parcel"
     assert shipped.tracking_number.startswith("SP") and len(shipped.tracking_number) == 18
@@ -147,7 +147,11 @@ def test_accept_then_ship_with_the_platform_carrier(
 def test_ship_with_the_sellers_own_carrier_sends_nothing_to_a_carrier(world: World) -> None:
     order = world.make()
     shipped = fulfilment.order_ship(
-        order=order, actor=world.side.owner, carrier_tracking="1Z 999 AA1", carrier_name="UPS"
+        order=order,
+        units=units_of(order),
+        actor=world.side.owner,
+        carrier_tracking="1Z 999 AA1",
+        carrier_name="UPS",
     )
     assert (shipped.carrier, shipped.tracking_number) == ("UPS", "1Z 999 AA1")
     assert shipped.accepted_at == shipped.shipped_at
@@ -157,7 +161,9 @@ def test_ship_with_the_sellers_own_carrier_sends_nothing_to_a_carrier(world: Wor
 def test_ship_refuses_a_bad_tracking_number(world: World) -> None:
     order = world.make(status=Status.ACCEPTED)
     with pytest.raises(ValidationError) as refused:
-        fulfilment.order_ship(order=order, actor=world.side.owner, carrier_tracking="<script>")
+        fulfilment.order_ship(
+            order=order, units=units_of(order), actor=world.side.owner, carrier_tracking="<script>"
+        )
     assert refused.value.message_dict == {
         "carrier_tracking": ["A tracking number has 4 to 64 letters, digits or dashes."]
     }
@@ -169,7 +175,7 @@ def test_late_shipment_counts_against_the_seller(world: World) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 6, 10, 0, tzinfo=dt.UTC), tick=False):
         order = world.make()
     with time_machine.travel(dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False):
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     seller = Seller.objects.get(pk=world.side.seller.pk)
     assert (seller.orders_shipped, seller.orders_late) == (1, 1)
 
@@ -178,7 +184,7 @@ def test_ship_on_the_last_day_is_on_time(world: World) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 6, 10, 0, tzinfo=dt.UTC), tick=False):
         order = world.make()
     with time_machine.travel(dt.datetime(2026, 3, 9, 16, 0, tzinfo=dt.UTC), tick=False):
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     seller = Seller.objects.get(pk=world.side.seller.pk)
     assert (seller.orders_shipped, seller.orders_late) == (1, 0)
 
@@ -188,7 +194,10 @@ def test_cannot_accept_or_ship_outside_paid_and_accepted(world: World, start: st
     order = world.make(status=start)
     for step in (fulfilment.order_accept, fulfilment.order_ship):
         with pytest.raises((ValidationError, PermissionError)):
-            step(order=order, actor=world.side.owner)
+            if step is fulfilment.order_ship:
+                step(order=order, units=units_of(order), actor=world.side.owner)
+            else:
+                step(order=order, actor=world.side.owner)
     fresh = Order.objects.get(pk=order.pk)
     assert (fresh.status, fresh.tracking_number, fresh.shipped_at) == (start, "", None)
     assert Seller.objects.get(pk=world.side.seller.pk).orders_shipped == 0
@@ -198,7 +207,7 @@ def test_cannot_ship_a_cancelled_order(world: World) -> None:
     order = world.make()
     fulfilment.order_cancel(order=order, actor=world.buyer, reason="")
     with pytest.raises(ValidationError, match="is cancelled: only a paid or accepted order"):
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     assert status(order) == Status.CANCELLED
 
 

@@ -13,7 +13,7 @@ from recommerce.orders.providers.carrier import get_carrier
 from recommerce.orders.services import fulfilment
 from recommerce.payments.models import Refund
 from recommerce.privacy.models import Disclosure
-from tests.orders.conftest import RefundRecorder, World, race
+from tests.orders.conftest import RefundRecorder, World, race, units_of
 
 pytestmark = [
     pytest.mark.postgres,
@@ -54,7 +54,10 @@ def test_concurrent_refunds_never_exceed_the_total(world: World) -> None:
 
 def test_ship_x10_registers_one_parcel(world: World) -> None:
     order = world.make(status=Order.Status.ACCEPTED)
-    errors = race([lambda: fulfilment.order_ship(order=order, actor=world.side.owner)] * N)
+    errors = race(
+        [lambda: fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)]
+        * N
+    )
     assert len(errors) == N - 1
     assert Seller.objects.get(pk=world.side.seller.pk).orders_shipped == 1
     assert Disclosure.objects.filter(recipient_kind="carrier").count() == 1

@@ -21,7 +21,7 @@ from recommerce.orders.tasks import cancel_lapsed
 from recommerce.payments.models import Refund
 from recommerce.privacy.models import ErasureRecord
 from recommerce.privacy.services.erasure import erasure_blocker_list, erasure_run, erasure_start
-from tests.orders.conftest import RefundRecorder, World, outbox_to, signed_in
+from tests.orders.conftest import RefundRecorder, World, outbox_to, signed_in, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 Status = Order.Status
@@ -99,7 +99,11 @@ def test_a_shipped_or_cancelled_order_is_left_alone(
     late = world.make(paid_at=PAID_AT)
     with time_machine.travel(at(9), tick=False), django_capture_on_commit_callbacks(execute=True):
         fulfilment.order_ship(
-            order=late, actor=world.side.owner, carrier_tracking="1Z 999 AA1", carrier_name="UPS"
+            order=late,
+            units=units_of(late),
+            actor=world.side.owner,
+            carrier_tracking="1Z 999 AA1",
+            carrier_name="UPS",
         )
     cancelled = world.make(paid_at=PAID_AT, status=Status.CANCELLED)
     mail.outbox.clear()

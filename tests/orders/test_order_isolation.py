@@ -78,7 +78,7 @@ def api_requests(order: Order) -> list[tuple[str, str, dict[str, Any]]]:
         ("post", f"/api/v1/orders/{order.number}/received", {}),
         ("get", base, {}),
         ("post", f"{base}/accept", {}),
-        ("post", f"{base}/ship", {}),
+        ("post", f"{base}/ship", {"units": [{"line": 1, "identifiers": ["SN-0001"]}]}),
         ("post", f"{base}/cancel", {"reason": "x"}),
         ("post", f"{base}/refund", {"amount_minor": 100, "reason": "x"}),
     ]

@@ -17,7 +17,7 @@ from recommerce.orders.services import fulfilment
 from recommerce.orders.services.insurance import insurance_subscribe_for_order
 from recommerce.payments.models import Refund
 from recommerce.privacy.models import StaffAccess
-from tests.orders.conftest import RefundRecorder, World, add_member, signed_in
+from tests.orders.conftest import RefundRecorder, World, add_member, signed_in, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 
@@ -35,6 +35,15 @@ def buyer_url(order: Order, name: str = "detail") -> str:
 
 def seller_url(order: Order) -> str:
     return reverse("seller_orders:detail", kwargs={"number": order.number})
+
+
+def unit_inputs(order: Order) -> dict[str, str]:
+    """The ship form's inputs of each unit, filled with a distinct serial number."""
+    return {
+        f"ship-unit_{line_id}_{n}": value
+        for line_id, values in units_of(order).items()
+        for n, value in enumerate(values, start=1)
+    }
 
 
 # --- Buyer -----------------------------------------------------------------------------------
@@ -56,7 +65,7 @@ def test_buyer_detail_shows_lines_addresses_tracking_and_insurance(world: World)
     )
     order = world.make(insured_units=1, insurance_quote_id=quote_id, insurance_unit_minor=3_699)
     [policy] = insurance_subscribe_for_order(order=order)
-    fulfilment.order_ship(order=order, actor=world.side.owner)
+    fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     fulfilment.order_tracking_refresh(order=order)
     client = signed_in(world.buyer)
     page = client.get(buyer_url(order))
@@ -136,7 +145,11 @@ def test_seller_accepts_ships_and_refunds_from_the_page(
     client = signed_in(world.side.owner)
     accepted = client.post(seller_url(order), {"action": "accept"}, follow=True)
     assert f"Order {order.number} is accepted" in text(accepted)
-    shipped = client.post(seller_url(order), {"action": "ship", "ship-how": "carrier"}, follow=True)
+    shipped = client.post(
+        seller_url(order),
+        {"action": "ship", "ship-how": "carrier", **unit_inputs(order)},
+        follow=True,
+    )
     fresh = Order.objects.get(pk=order.pk)
     assert fresh.status == "shipped"
     assert f"tracking number {fresh.tracking_number}" in text(shipped)
@@ -178,6 +191,8 @@ def test_seller_bad_input_is_a_form_error(
     world: World, refunds: RefundRecorder, post: dict[str, str], message: str
 ) -> None:
     order = world.make(status=Order.Status.ACCEPTED)
+    if post["action"] == "ship":
+        post = {**post, **unit_inputs(order)}
     page = signed_in(world.side.owner).post(seller_url(order), post)
     assert page.status_code == 400
     assert message in text(page)

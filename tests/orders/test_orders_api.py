@@ -15,7 +15,7 @@ from recommerce.orders.projections import SELLER_BUYER_FIELDS, SELLER_ORDER_FIEL
 from recommerce.orders.services import fulfilment
 from recommerce.payments.models import Refund
 from recommerce.platform.models import IdempotentRequest
-from tests.orders.conftest import RefundRecorder, World, seller_key, signed_in
+from tests.orders.conftest import RefundRecorder, World, seller_key, signed_in, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 READ = SellerApiKey.Scope.ORDERS_READ
@@ -40,7 +40,7 @@ def test_buyer_lists_and_reads_own_orders_with_tracking(world: World) -> None:
     other = Client()
     other.force_login(world.other_buyer)
     with time_machine.travel(dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC), tick=False):
-        fulfilment.order_ship(order=mine, actor=world.side.owner)
+        fulfilment.order_ship(order=mine, units=units_of(mine), actor=world.side.owner)
     with time_machine.travel(dt.datetime(2026, 6, 1, 21, 0, tzinfo=dt.UTC), tick=False):
         fulfilment.order_tracking_refresh(order=mine)
     client = signed_in(world.buyer)
@@ -126,6 +126,12 @@ def test_seller_lists_by_status(world: World) -> None:
     assert bad.status_code == 400
 
 
+def ship_body(order: Order) -> dict[str, Any]:
+    return {
+        "units": [{"line": line, "identifiers": values} for line, values in units_of(order).items()]
+    }
+
+
 def test_seller_accepts_and_ships_through_the_api(world: World) -> None:
     order = world.make()
     client, auth = seller_client(world, READ, WRITE)
@@ -135,14 +141,11 @@ def test_seller_accepts_and_ships_through_the_api(world: World) -> None:
     assert body["status"] == "accepted"
     assert set(body) == {*SELLER_ORDER_FIELDS, "buyer", "lines"}
     assert set(body["buyer"]) == set(SELLER_BUYER_FIELDS)
-    shipped = post(
-        client, f"/api/v1/seller/orders/{order.number}/ship", {}, HTTP_IDEMPOTENCY_KEY="s1", **auth
-    )
+    url, body = f"/api/v1/seller/orders/{order.number}/ship", ship_body(order)
+    shipped = post(client, url, body, HTTP_IDEMPOTENCY_KEY="s1", **auth)
     assert shipped.status_code == 200
     assert shipped.json()["carrier"] == "Sandbox Parcel"
-    replay = post(
-        client, f"/api/v1/seller/orders/{order.number}/ship", {}, HTTP_IDEMPOTENCY_KEY="s1", **auth
-    )
+    replay = post(client, url, body, HTTP_IDEMPOTENCY_KEY="s1", **auth)
     assert replay.json() == shipped.json()
     assert set(replay.json()["buyer"]) == set(SELLER_BUYER_FIELDS)
     twice = post(client, f"/api/v1/seller/orders/{order.number}/accept", **auth)
@@ -152,7 +155,7 @@ def test_seller_accepts_and_ships_through_the_api(world: World) -> None:
 def test_seller_ship_to_an_invalid_postal_code_is_a_clear_400(world: World) -> None:
     order = world.make(status=Order.Status.ACCEPTED, delivery_postal_code="ABC")
     client, auth = seller_client(world, READ, WRITE)
-    answer = post(client, f"/api/v1/seller/orders/{order.number}/ship", {}, **auth)
+    answer = post(client, f"/api/v1/seller/orders/{order.number}/ship", ship_body(order), **auth)
     assert answer.status_code == 400
     assert answer.json()["detail"][0]["msg"] == (
         "The carrier did not take the parcel: The postal code “ABC” is not valid for FR: "

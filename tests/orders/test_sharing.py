@@ -18,7 +18,7 @@ from recommerce.orders.projections import (
 )
 from recommerce.orders.services import fulfilment
 from recommerce.privacy.models import Disclosure
-from tests.orders.conftest import BILLING, World, make_order, seller_key, signed_in
+from tests.orders.conftest import BILLING, World, make_order, seller_key, signed_in, units_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fulfilment_env")]
 
@@ -30,7 +30,8 @@ SEEN = [
     "+33612345678",
     "alice@example.com",
 ]
-LINE_KEYS = {"title", "grade", "quantity", "unit_price_minor", "warranty_months", "offer_id"}
+# The line's id is how the seller names it when shipping (one identifier per unit).
+LINE_KEYS = {"id", "title", "grade", "quantity", "unit_price_minor", "warranty_months", "offer_id"}
 
 
 @pytest.fixture
@@ -211,7 +212,7 @@ def test_every_share_of_an_order_is_logged(
     with django_capture_on_commit_callbacks(execute=True):
         insurance_subscribe_for_order(order=order)
         fulfilment.order_placed_notify(order=order)
-        fulfilment.order_ship(order=order, actor=world.side.owner)
+        fulfilment.order_ship(order=order, units=units_of(order), actor=world.side.owner)
     log = {
         d.recipient_kind: (d.recipient, d.fields)
         for d in Disclosure.objects.filter(reference=order.number, subject=world.buyer)

@@ -180,7 +180,11 @@ def deliver(bought: Bought, capture: Callable[..., Any]) -> None:
     """Ship every order with the platform's carrier and let the parcels arrive."""
     for order in bought.orders:
         with capture(execute=True):
-            fulfilment.order_ship(order=order, actor=bought.owners[order.seller_id])
+            units = {
+                line.pk: [f"SN-{order.number}-{line.pk}-{n}" for n in range(line.quantity)]
+                for line in order.lines.all()
+            }
+            fulfilment.order_ship(order=order, units=units, actor=bought.owners[order.seller_id])
     with time_machine.travel(clock.now() + dt.timedelta(days=3)), capture(execute=True):
         for order in bought.orders:
             fulfilment.order_tracking_refresh(order=order)

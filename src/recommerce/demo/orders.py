@@ -156,7 +156,11 @@ def demo_orders_create(
             with travel(ordered + ACCEPTED_AFTER):
                 order_accept(order=order, actor=owner.user)
             with travel(ordered + SHIPPED_AFTER):
-                order_ship(order=order, actor=owner.user)
+                units = {
+                    line.pk: [f"DEMO-{line.pk}-{n}" for n in range(1, line.quantity + 1)]
+                    for line in order.lines.all()
+                }
+                order_ship(order=order, actor=owner.user, units=units)
             # Today the carrier's journey is over: the parcel was delivered days ago.
             order_tracking_refresh(order=order)
     for order in placed:

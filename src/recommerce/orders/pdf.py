@@ -1,5 +1,8 @@
 """Render invoices and credit notes as PDF documents, in pure Python.
 
+A sale invoice ends with the identifiers (IMEI / serial) of the devices shipped, once
+they are.
+
 The PDF core fonts cover Latin-1 only: accented letters print as they are, the euro sign
 is written as the currency code, and any other character outside Latin-1 is replaced, so
 no name or address can make rendering fail.
@@ -14,7 +17,8 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from recommerce.orders.models import Invoice
+from recommerce.orders.models import Invoice, UnitIdentifier
+from recommerce.orders.selectors import order_unit_identifiers
 from recommerce.platform.money import minor_exponent
 
 _REPLACEMENTS = {
@@ -174,4 +178,24 @@ def invoice_render_pdf(*, invoice: Invoice) -> bytes:
     pdf.ln(4)
     for mention in invoice.mentions:
         pdf.text_line(str(mention), size=8, height=4)
+    units = invoice_units(invoice=invoice)
+    if units:
+        pdf.ln(3)
+        pdf.text_line("Device identifiers", size=10, style="B", height=6)
+        for unit in units:
+            pdf.text_line(unit_label(unit), size=8.5)
     return bytes(pdf.output())
+
+
+def invoice_units(*, invoice: Invoice) -> list[UnitIdentifier]:
+    """Return the devices a sale invoice's order shipped, read now: the stored lines stay
+    as issued (an invoice is issued at payment, before the devices are picked)."""
+    if invoice.kind != Invoice.Kind.SALE or invoice.order is None:
+        return []
+    return order_unit_identifiers(order=invoice.order)
+
+
+def unit_label(unit: UnitIdentifier) -> str:
+    """Return ``title (unit n): IMEI 356938035643809`` for one unit shipped."""
+    which = f" (unit {unit.position})" if unit.line.quantity > 1 else ""
+    return f"{unit.line.title}{which}: {unit.get_kind_display()} {unit.value}"

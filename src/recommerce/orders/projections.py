@@ -61,6 +61,7 @@ def seller_order_view(order: Order) -> dict[str, Any]:
     view["buyer"] = {name: getattr(order, name) for name in seller_buyer_fields(order)}
     view["lines"] = [
         {
+            "id": line.pk,
             "title": line.title,
             "grade": line.grade,
             "quantity": line.quantity,

@@ -7,6 +7,7 @@ answer 404 alike for "not yours" and "does not exist".
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,8 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from recommerce.accounts.models import Seller, SellerApiKey, SellerMembership, User
-from recommerce.orders.models import InsurancePolicy, Order, OrderLine
+from recommerce.orders.models import InsurancePolicy, Order, OrderLine, UnitIdentifier
+from recommerce.orders.providers.carrier import TrackingCode, get_carrier
 from recommerce.payments.models import Refund
 from recommerce.platform.calendar import add_business_days
 
@@ -37,7 +39,8 @@ def _with_details(orders: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch(
             "lines",
             queryset=OrderLine.objects.prefetch_related(
-                Prefetch("policies", queryset=InsurancePolicy.objects.order_by("id"))
+                Prefetch("policies", queryset=InsurancePolicy.objects.order_by("id")),
+                Prefetch("units", queryset=UnitIdentifier.objects.order_by("position")),
             ),
         ),
         "tracking_events",
@@ -217,3 +220,103 @@ def order_dispatch_deadline(*, order: Order) -> dt.date:
         (line.offer.dispatch_days for line in order.lines.select_related("offer")), default=1
     )
     return add_business_days(timezone.localdate(order.paid_at), days)
+
+
+def order_unit_identifiers(*, order: Order) -> list[UnitIdentifier]:
+    """Return the IMEI or serial number of each unit shipped, by line then unit."""
+    return list(
+        UnitIdentifier.objects.filter(line__order=order)
+        .select_related("line")
+        .order_by("line_id", "position")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineStep:
+    """One step of an order's life as its buyer reads it.
+
+    ``at`` is a moment that happened; ``day``/``day_to`` a day (or window) to come or
+    promised; ``done`` tells a step that happened from one still ahead.
+    """
+
+    code: str
+    label: str
+    detail: str = ""
+    at: dt.datetime | None = None
+    day: dt.date | None = None
+    day_to: dt.date | None = None
+    done: bool = True
+
+
+def order_timeline(*, order: Order) -> list[TimelineStep]:
+    """Return the order's steps, oldest first, then those still ahead.
+
+    Paid, accepted, shipped (carrier and number), each step the carrier reported, the
+    delivery window promised at purchase, and delivered (and on whose word). A parcel sent
+    with the seller's own carrier brings no news, so its step says on which day it will
+    count as delivered (``order_delivery_due``).
+    """
+    status = order.status
+    steps = [TimelineStep("paid", "Paid", at=order.paid_at)]
+    if status == Order.Status.HELD:
+        steps.append(TimelineStep("held", "Being checked before it goes to the seller", done=False))
+    if order.accepted_at:
+        steps.append(
+            TimelineStep("accepted", f"Accepted by {order.seller.name}", at=order.accepted_at)
+        )
+    if order.shipped_at:
+        steps.append(
+            TimelineStep(
+                "shipped",
+                f"Shipped with {order.carrier}",
+                f"Tracking number {order.tracking_number}" if order.tracking_number else "",
+                at=order.shipped_at,
+            )
+        )
+        for event in order.tracking_events.all():
+            if event.code != TrackingCode.DELIVERED:  # the delivered step says it
+                steps.append(
+                    TimelineStep(
+                        event.code, event.description, event.location, at=event.occurred_at
+                    )
+                )
+    if status == Order.Status.CANCELLED:
+        steps.append(
+            TimelineStep("cancelled", "Cancelled", order.cancel_reason, at=order.cancelled_at)
+        )
+        return steps
+    if not order.accepted_at and status != Order.Status.HELD:
+        steps.append(TimelineStep("accepted", f"To be accepted by {order.seller.name}", done=False))
+    if not order.shipped_at:
+        steps.append(
+            TimelineStep(
+                "shipped", "To be shipped by", day=order_dispatch_deadline(order=order), done=False
+            )
+        )
+    steps.append(
+        TimelineStep(
+            "expected",
+            "Delivery expected between",
+            day=order.delivery_estimate_from,
+            day_to=order.delivery_estimate_to,
+            done=status == Order.Status.DELIVERED,
+        )
+    )
+    if status == Order.Status.DELIVERED:
+        steps.append(
+            TimelineStep(
+                "delivered", "Delivered", order.get_delivered_by_display(), at=order.delivered_at
+            )
+        )
+    elif status == Order.Status.SHIPPED and order.carrier != get_carrier().name:
+        steps.append(
+            TimelineStep(
+                "delivery_due",
+                "Without news from you, it counts as delivered on",
+                day=order_delivery_due(order=order),
+                done=False,
+            )
+        )
+    else:
+        steps.append(TimelineStep("delivered", "Delivered", done=False))
+    return steps

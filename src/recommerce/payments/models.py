@@ -111,6 +111,8 @@ class Refund(TimeStampedModel):
         REVIEW_LAPSED = "review_lapsed", "Order not reviewed in time"
         NOT_SHIPPED = "not_shipped", "Order not shipped in time"
         ORDER_REFUND = "order_refund", "Refund on the order"
+        CLAIM_RETURN = "claim_return", "Returned under a claim"
+        CLAIM = "claim", "Refund after a claim"
         NOT_FULFILLED = "not_fulfilled", "Payment not turned into an order"
         PROVIDER = "provider", "Refunded at the payment provider"
         OTHER = "other", "Refund"

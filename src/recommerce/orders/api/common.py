@@ -19,6 +19,7 @@ from recommerce.orders.api.schemas import (
     PolicyOut,
     SellerOrderOut,
     TrackingOut,
+    UnitOut,
 )
 from recommerce.orders.models import Order
 from recommerce.orders.projections import seller_order_view
@@ -100,8 +101,9 @@ def detail_of(order: Order) -> dict[str, Any]:
         },
         "lines": [
             {
-                **fields_of(line, LineOut, skip=("policies",)),
+                **fields_of(line, LineOut, skip=("policies", "units")),
                 "policies": [fields_of(p, PolicyOut) for p in line.policies.all()],
+                "units": [fields_of(u, UnitOut) for u in line.units.all()],
             }
             for line in order.lines.all()
         ],

@@ -28,6 +28,12 @@ class PolicyOut(Schema):
     ends_on: dt.date | None
 
 
+class UnitOut(Schema):
+    position: int
+    kind: str = Field(description="imei or serial")
+    value: str
+
+
 class LineOut(Schema):
     title: str
     grade: str
@@ -36,6 +42,7 @@ class LineOut(Schema):
     warranty_months: int
     insured_units: int
     policies: list[PolicyOut]
+    units: list[UnitOut] = Field(description="The devices shipped: one identifier per unit")
 
 
 class DeliveryOut(Schema):
@@ -121,6 +128,7 @@ class SellerBuyerOut(Schema):
 
 
 class SellerLineOut(Schema):
+    id: int
     title: str
     grade: str
     quantity: int
@@ -164,7 +172,24 @@ class SellerOrderListParams(Schema):
     )
 
 
+class ShipUnitsIn(Schema):
+    line: StrictInt = Field(..., description="The order line's id (``lines[].id``)")
+    identifiers: list[str] = Field(
+        ...,
+        max_length=1000,
+        description="One IMEI (15 digits) or serial number (4 to 30 letters, digits or "
+        "dashes) per unit of the line, in unit order",
+        examples=[["356938035643809"]],
+    )
+
+
 class ShipIn(Schema):
+    units: list[ShipUnitsIn] = Field(
+        ...,
+        max_length=1000,
+        description="Every line of the order, with one device identifier per unit: an order "
+        "ships only with all its units identified, no identifier twice",
+    )
     carrier_tracking: str = Field(
         "", max_length=64, description="Your own carrier's number; empty: the platform's carrier"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Status
 from ninja.errors import HttpError
@@ -126,9 +127,20 @@ def seller_order_accept(
     )
 
 
+def _units(payload: ShipIn) -> dict[int, list[str]]:
+    """Return the body's units as ``order_ship`` takes them; a line listed twice is refused."""
+    found: dict[int, list[str]] = {}
+    for entry in payload.units:
+        if entry.line in found:
+            raise ValidationError({"units": f"Line {entry.line} is listed twice."})
+        found[entry.line] = entry.identifiers
+    return found
+
+
 @router.post(
     "/seller/orders/{number}/ship",
-    summary="Ship: the platform's carrier, or your own carrier's tracking number",
+    summary="Ship with every unit's IMEI or serial number: the platform's carrier, or your "
+    "own carrier's tracking number",
     **SELLER_WRITE,
 )
 def seller_order_ship(
@@ -146,6 +158,7 @@ def seller_order_ship(
         lambda order, key: fulfilment.order_ship(
             order=order,
             actor=key,
+            units=_units(payload),
             carrier_tracking=payload.carrier_tracking,
             carrier_name=payload.carrier_name,
         ),

@@ -8,7 +8,13 @@ from recommerce.orders.models.finance import (
     LedgerTransaction,
     Payout,
 )
-from recommerce.orders.models.orders import InsurancePolicy, Order, OrderLine, TrackingEvent
+from recommerce.orders.models.orders import (
+    InsurancePolicy,
+    Order,
+    OrderLine,
+    TrackingEvent,
+    UnitIdentifier,
+)
 
 __all__ = [
     "CommissionRule",
@@ -21,4 +27,5 @@ __all__ = [
     "OrderLine",
     "Payout",
     "TrackingEvent",
+    "UnitIdentifier",
 ]

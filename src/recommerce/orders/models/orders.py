@@ -146,6 +146,32 @@ class OrderLine(models.Model):
         return self.quantity * self.unit_price_minor
 
 
+class UnitIdentifier(models.Model):
+    """The IMEI or serial number of one unit of an order line, recorded at dispatch."""
+
+    class Kind(models.TextChoices):
+        IMEI = "imei", "IMEI"
+        SERIAL = "serial", "Serial number"
+
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="units")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    value = models.CharField(max_length=30)
+    position = models.PositiveSmallIntegerField(help_text="1 to the line's quantity")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["line_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "position"], name="unit_identifier_once"),
+            models.CheckConstraint(
+                condition=models.Q(position__gte=1), name="unit_identifier_position_from_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+
 class InsurancePolicy(TimeStampedModel):
     """A device insurance bought with an order line (12 months, from the insurer)."""
 

@@ -36,6 +36,7 @@ from recommerce.orders.models import Order, TrackingEvent
 from recommerce.orders.projections import seller_buyer_fields, seller_order_view
 from recommerce.orders.providers.carrier import TrackingCode, get_carrier
 from recommerce.orders.services.insurance import insurance_cancel_for_order
+from recommerce.orders.services.units import order_units_record
 from recommerce.payments import services as payment_services
 from recommerce.payments.models import Refund
 from recommerce.platform import clock
@@ -220,11 +221,18 @@ def order_accept(*, order: Order, actor: Actor) -> Order:
 
 @transaction.atomic
 def order_ship(
-    *, order: Order, actor: Actor, carrier_tracking: str = "", carrier_name: str = ""
+    *,
+    order: Order,
+    actor: Actor,
+    units: Mapping[int, Sequence[str]],
+    carrier_tracking: str = "",
+    carrier_name: str = "",
 ) -> Order:
-    """Ship an accepted (or paid) order and email the buyer the tracking.
+    """Ship an accepted (or paid) order, record its devices, and email the buyer the tracking.
 
-    Without ``carrier_tracking`` the parcel is registered with the platform's carrier, which
+    ``units`` maps each line's id to one IMEI or serial number per unit (rules:
+    ``services.units``); nothing leaves until every unit has a valid one. Without
+    ``carrier_tracking`` the parcel is registered with the platform's carrier, which
     receives the delivery name, address and phone; with it, the seller's own carrier and
     number are recorded and nothing is sent anywhere.
     """
@@ -232,6 +240,7 @@ def order_ship(
     _require(order, actor, "seller", doing="ship")
     if order.status not in (Status.PAID, Status.ACCEPTED):
         raise _refused(order, "only a paid or accepted order can be shipped.")
+    order_units_record(order=order, units=units)
     if carrier_tracking.strip():
         tracking = " ".join(carrier_tracking.split())
         if not TRACKING_NUMBER.fullmatch(tracking):
@@ -391,11 +400,19 @@ def _refund_key(order: Order, idempotency_key: str) -> str:
 
 @transaction.atomic
 def order_refund(
-    *, order: Order, actor: Actor, amount_minor: int, reason: str, idempotency_key: str
+    *,
+    order: Order,
+    actor: Actor,
+    amount_minor: int,
+    reason: str,
+    idempotency_key: str,
+    code: str = Refund.Reason.ORDER_REFUND,
 ) -> Refund:
     """Refund part or all of an order (seller or staff), before or after shipping.
 
-    The same ``idempotency_key`` returns the refund it started the first time.
+    ``code`` is the ``Refund.Reason`` the refund and its credit note keep (a claim's refund
+    gives ``claim`` or ``claim_return``). The same ``idempotency_key`` returns the refund
+    it started the first time.
     """
     order = _locked(order)
     _require(order, actor, "seller", "staff", doing="refund")
@@ -417,5 +434,7 @@ def order_refund(
         )
     if not reason.strip():
         raise ValidationError({"reason": "Say why the buyer is refunded."})
+    if code not in Refund.Reason.values:
+        raise ValidationError({"code": f"“{code}” is not a refund reason code."})
     # The reason is asked for, but the accounting record keeps a code, not the words.
-    return _refund(order, amount_minor=amount_minor, key=key, reason=Refund.Reason.ORDER_REFUND)
+    return _refund(order, amount_minor=amount_minor, key=key, reason=code)

@@ -27,7 +27,7 @@ from recommerce.accounts import selectors as account_selectors
 from recommerce.accounts.models import SellerMembership
 from recommerce.accounts.views.common import AuthedRequest
 from recommerce.orders.models import Invoice, Payout
-from recommerce.orders.pdf import invoice_render_pdf
+from recommerce.orders.pdf import invoice_render_pdf, invoice_units
 from recommerce.orders.services import statements
 from recommerce.orders.services.ledger import seller_balance_minor
 from recommerce.orders.services.payouts import (
@@ -192,6 +192,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     return {
         "invoice": invoice,
         "lines": lines,
+        "units": invoice_units(invoice=invoice),
         "parties": [("Issued by", invoice.issuer_details), (heading, invoice.customer_details)],
     }
 

@@ -9,7 +9,7 @@ do not exist for the seller (404).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -25,9 +25,9 @@ from recommerce.accounts import selectors as account_selectors
 from recommerce.accounts.models import SellerMembership
 from recommerce.accounts.views.common import AuthedRequest, form_errors_from
 from recommerce.orders import selectors
-from recommerce.orders.models import Order
+from recommerce.orders.models import Order, OrderLine
 from recommerce.orders.projections import seller_order_view
-from recommerce.orders.services import fulfilment
+from recommerce.orders.services import fulfilment, units
 from recommerce.platform.forms import SafeTextMixin
 from recommerce.platform.money import format_money, parse_major
 
@@ -50,11 +50,39 @@ class ShipForm(SafeTextMixin, forms.Form):
         max_length=64, required=False, label="Tracking number", help_text="With your own carrier."
     )
 
+    def __init__(self, *args: Any, lines: Sequence[OrderLine], **kwargs: Any) -> None:
+        """Add one input per unit shipped, for its IMEI or serial number."""
+        super().__init__(*args, **kwargs)
+        self.unit_fields: dict[str, tuple[int, int]] = {}
+        for line in lines:
+            for position in range(1, line.quantity + 1):
+                name = f"unit_{line.pk}_{position}"
+                self.fields[name] = forms.CharField(
+                    max_length=40,
+                    label=f"{line.title}, unit {position}",
+                    help_text="IMEI (15 digits) or serial number",
+                    error_messages={"required": "Enter the unit's IMEI or serial number."},
+                )
+                self.unit_fields[name] = (line.pk, position)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("how") == "own" and not data.get("tracking_number", "").strip():
             self.add_error("tracking_number", "Give the tracking number of your carrier.")
+        for name in self.unit_fields:
+            if data.get(name):
+                try:
+                    units.unit_identifier_parse(data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
         return data
+
+    def units(self) -> dict[int, list[str]]:
+        """Return what was typed, as ``order_ship`` takes it: line id → one per unit."""
+        found: dict[int, list[str]] = {}
+        for name, (line_id, _position) in self.unit_fields.items():
+            found.setdefault(line_id, []).append(self.cleaned_data[name])
+        return found
 
 
 class CancelForm(SafeTextMixin, forms.Form):
@@ -135,7 +163,7 @@ def _forms(order: Order, data: Any, action: str) -> dict[str, forms.Form]:
         bound("refund"), currency=order.currency, initial={"key": secrets.token_urlsafe(16)}
     )
     return {
-        "ship_form": ShipForm(bound("ship"), prefix="ship"),
+        "ship_form": ShipForm(bound("ship"), prefix="ship", lines=list(order.lines.all())),
         "cancel_form": CancelForm(bound("cancel"), prefix="cancel"),
         "refund_form": refund,
     }
@@ -154,9 +182,11 @@ def _act(request: AuthedRequest, order: Order, action: str, form: forms.Form | N
         data = form.cleaned_data
         if action == "ship":
             own = data["how"] == "own"
+            assert isinstance(form, ShipForm)
             shipped = fulfilment.order_ship(
                 order=order,
                 actor=user,
+                units=form.units(),
                 carrier_tracking=data["tracking_number"] if own else "",
                 carrier_name=data["carrier_name"] if own else "",
             )
