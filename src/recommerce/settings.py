@@ -391,6 +391,9 @@ if not DEBUG:
 # The JSON API's largest request body. Its largest legitimate input (a seller's file with
 # its description) is a few kilobytes; a larger body answers 413 before anything parses it.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+# Operations that take files (after-sales attachments and evidence) read multipart forms
+# up to this size; each file is then checked against its own limit.
+API_MAX_UPLOAD_BYTES = int(os.environ.get("API_MAX_UPLOAD_BYTES", str(60 * 1024 * 1024)))
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

@@ -347,10 +347,6 @@ def test_collect8_api_other_people_get_404(identity_world: IdentityWorld) -> Non
     assert PersonalConsent.objects.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="platform.api.guards.body_guard answers 415 to every non-JSON body, multipart too",
-)
 def test_collect8_api_documents_multipart(identity_world: IdentityWorld) -> None:
     check = _asked(identity_world, kind=Claim.Kind.WARRANTY)
     client = client_of(identity_world.buyer)
@@ -360,3 +356,18 @@ def test_collect8_api_documents_multipart(identity_world: IdentityWorld) -> None
     )
     assert answer.status_code == 200, answer.content
     assert (answer.json()["status"], answer.json()["method"]) == ("submitted", "document")
+    assert check.evidence.count() == 1
+
+
+def test_collect8_api_documents_refuses_json_body(identity_world: IdentityWorld) -> None:
+    """An upload operation reads a multipart form: JSON is refused and nothing is stored."""
+    check = _asked(identity_world, kind=Claim.Kind.WARRANTY)
+    client = client_of(identity_world.buyer)
+    answer = client.post(
+        f"/api/v1/identity-checks/{check.pk}/documents",
+        {"identity_document": "not a file"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 415
+    assert "multipart/form-data" in answer.json()["detail"]
+    assert check.evidence.count() == 0

@@ -4,7 +4,9 @@
   ``settings.API_MAX_BODY_BYTES`` answers 413; a non-empty body that is not
   ``application/json`` (UTF-8) answers 415; for an operation that reads a body, one that
   is not a JSON object answers 400. An empty body is fine whatever its type, so
-  operations that take no body keep working for clients that always send a type.
+  operations that take no body keep working for clients that always send a type. An
+  operation that takes files (``File`` parameters) reads ``multipart/form-data`` instead,
+  up to ``settings.API_MAX_UPLOAD_BYTES``; its files are checked by the operation.
 - ``refuse_unsafe_values`` (after parsing): any string of any parameter (path, query,
   header, body, nested) holding a control or invisible formatting character answers 422
   naming the field (``recommerce.platform.text``); so does any integer a database column
@@ -35,21 +37,34 @@ from recommerce.platform.text import (
 )
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 Loc = tuple[str | int, ...]
 
 
-def body_refusal(request: HttpRequest, *, takes_body: bool = True) -> tuple[int, str] | None:
+def body_refusal(
+    request: HttpRequest, *, takes_body: bool = True, takes_files: bool = False
+) -> tuple[int, str] | None:
     """Return the status and message refusing the request's body, or None to accept it.
 
     An operation that ``takes_body`` reads a JSON object: any other JSON value would be
-    read as an object without fields (the defaults), so it is refused here.
+    read as an object without fields (the defaults), so it is refused here. One that
+    ``takes_files`` reads a multipart form, which Django streams to disk: its body is not
+    read here.
     """
-    limit: int = settings.API_MAX_BODY_BYTES
-    too_big = (413, f"The request body is larger than {limit} bytes.")
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
+    if takes_files:
+        upload_limit: int = settings.API_MAX_UPLOAD_BYTES
+        if declared > upload_limit:
+            return 413, f"The upload is larger than {upload_limit} bytes."
+        if request.content_type != MULTIPART:
+            sent = request.META.get("CONTENT_TYPE") or "none"
+            return 415, f"Send the files as {MULTIPART}; this request's type is “{sent}”."
+        return None
+    limit: int = settings.API_MAX_BODY_BYTES
+    too_big = (413, f"The request body is larger than {limit} bytes.")
     if declared > limit:
         return too_big
     try:
@@ -83,14 +98,16 @@ def body_guard(api: NinjaAPI) -> Callable[[Callable[..., HttpResponse]], Callabl
         # Applied first, to the operation's own bound ``run``: its models say whether it
         # reads a body (an operation without one ignores any JSON sent).
         operation = getattr(run, "__self__", None)
-        takes_body = operation is None or any(
-            getattr(model, "__ninja_param_source__", None) == "body"
+        sources = {
+            getattr(model, "__ninja_param_source__", None)
             for model in getattr(operation, "models", ())
-        )
+        }
+        takes_body = operation is None or "body" in sources
+        takes_files = "file" in sources
 
         @functools.wraps(run)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            refusal = body_refusal(request, takes_body=takes_body)
+            refusal = body_refusal(request, takes_body=takes_body, takes_files=takes_files)
             if refusal is not None:
                 status, message = refusal
                 return api.create_response(request, {"detail": message}, status=status)
