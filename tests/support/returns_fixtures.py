@@ -9,20 +9,30 @@ inside a transaction with the row locked.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import time_machine
+from django.core import mail
 from django.core.cache import cache
 from django.db import transaction
 from stdnum import luhn
 
 from recommerce.orders.models import Order, UnitIdentifier
+from recommerce.payments.events import PaymentCaptured
+from recommerce.payments.models import Payment
 from recommerce.platform import clock
+from recommerce.platform import events as platform_events
+from recommerce.platform.providers import clear_provider_cache
 from recommerce.support.models import Claim
 from recommerce.support.providers.activation import get_activation_lock
 from recommerce.support.services import returns
 from recommerce.support.services.common import claim_locked, claim_reference_new
+from tests.accounts.conftest import make_user
+from tests.orders.finance_fixtures import Item, make_order, make_seller
+from tests.payments.conftest import pay_and_confirm
+from tests.payments.conftest import start as payment_start
 
 
 def imei_of(body: str) -> str:
@@ -110,3 +120,40 @@ def start(claim: Claim, actor: Any, side: str = "buyer") -> Claim:
 
 def fresh(claim: Claim) -> Claim:
     return Claim.objects.select_related("order", "line", "refund").get(pk=claim.pk)
+
+
+@pytest.fixture
+def frozen() -> Iterator[Any]:
+    with time_machine.travel("2031-03-14 10:00:00+00:00", tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def paid_order(
+    db: None,
+    settings: Any,
+    frozen: Any,
+    commit: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    activation: Any,
+) -> Order:
+    """A delivered order paid through the sandbox provider, booked and invoiced."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    clear_provider_cache()
+    # The payment stands alone: no checkout is waiting to turn it into orders.
+    monkeypatch.setitem(platform_events._handlers, PaymentCaptured, [])
+    buyer = make_user("alice@example.com", full_name="Alice Martin")
+    payment = pay_and_confirm(payment_start(buyer, amount_minor=45_000), frozen, commit)
+    assert payment.status == Payment.Status.CAPTURED
+    seller = make_seller("Refurb Lyon")
+    order = make_order(seller, [Item(45_000)], buyer=buyer, payment=payment)
+    Order.objects.filter(pk=order.pk).update(
+        status=Order.Status.DELIVERED,
+        carrier="Sandbox Parcel",
+        tracking_number="SP0000000001",
+        shipped_at=clock.now() - dt.timedelta(days=3),
+        delivered_at=clock.now() - dt.timedelta(days=1),
+    )
+    record_units(order, CLEAR_IMEI)
+    mail.outbox.clear()
+    return Order.objects.select_related("seller", "buyer").get(pk=order.pk)
