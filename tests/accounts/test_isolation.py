@@ -59,6 +59,7 @@ from recommerce.privacy.services.exports import export_build, export_request
 from recommerce.privacy.services.limits import processing_limit_set
 from tests import factories
 from tests.accounts.conftest import PASSWORD
+from tests.support.keys import support_object_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -391,12 +392,12 @@ def _skipped(pattern: URLPattern, key: str) -> bool:
 
 def _object_keys() -> set[str]:
     found = set()
+    # After-sales URLs have their matrix in tests/support/test_isolation.py, which checks
+    # that it covers each of them.
+    elsewhere = PUBLIC | CAPABILITY_LINKS | PROVIDER_PAGES | OWN_MATRICES.keys()
+    elsewhere |= support_object_keys()
     for pattern, key, _ in _walk(get_resolver().url_patterns):
-        if (
-            pattern.pattern.regex.groups
-            and not _skipped(pattern, key)
-            and key not in PUBLIC | CAPABILITY_LINKS | PROVIDER_PAGES | OWN_MATRICES.keys()
-        ):
+        if pattern.pattern.regex.groups and not _skipped(pattern, key) and key not in elsewhere:
             found.add(key)
     return found
 
