@@ -148,12 +148,12 @@ def claim_return_panel(claim: Claim) -> ReturnPanel:
 def _refund_status(refund: Refund | None) -> str:
     if refund is None:
         return ""
-    labels = {
+    labels: dict[str, str] = {
         Refund.Status.PENDING: "Refund started; the payment provider confirms it shortly",
         Refund.Status.SUCCEEDED: "Refunded",
         Refund.Status.FAILED: "The refund failed; customer service is on it",
     }
-    return labels.get(refund.status, refund.get_status_display())
+    return labels.get(str(refund.status), str(refund.get_status_display()))
 
 
 def claim_for_returns(reference: str) -> Claim | None:
