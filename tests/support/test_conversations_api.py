@@ -117,8 +117,6 @@ def test_files_go_through_their_own_multipart_operation(talk: Talk) -> None:
         {"body": "The invoice", "files": [SimpleUploadedFile("scan.jpg", PDF)]},
     )
 
-    if answer.status_code == 415:
-        pytest.skip("The API's body guard takes JSON only: multipart is not let through yet.")
     assert answer.status_code == 201
     attachment = Attachment.objects.get()
     assert answer.json()["message"]["attachments"] == [
@@ -131,20 +129,7 @@ def test_files_go_through_their_own_multipart_operation(talk: Talk) -> None:
     ]
 
 
-def test_the_files_operation_itself_checks_and_stores_files(
-    talk: Talk, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The operation's own work, with the body guard letting multipart through."""
-    from recommerce.platform.api import guards
-
-    json_only = guards.body_refusal
-    monkeypatch.setattr(
-        guards,
-        "body_refusal",
-        lambda request, **kw: (
-            None if request.content_type == "multipart/form-data" else json_only(request, **kw)
-        ),
-    )
+def test_files_are_idempotent_checked_and_closed_to_outsiders(talk: Talk) -> None:
     conversation = services.conversation_for_order(order=talk.order)
     client = signed_in(talk.buyer)
     url = f"{API}/conversations/{conversation.pk}/attachments"

@@ -264,7 +264,7 @@ def message_post(
     A message without text needs at least one file. ``allow_video`` is for claim evidence.
     """
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("order", "person")
         .get(pk=conversation.pk)
     )
@@ -300,7 +300,7 @@ def conversation_staff_join(*, conversation: Conversation, actor: Any = None) ->
     Joining twice changes nothing.
     """
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("order", "person")
         .get(pk=conversation.pk)
     )
@@ -383,7 +383,7 @@ def support_chat_close(
     keeps its transcript. ``actor`` None is the idle sweep. Closing twice changes nothing.
     """
     conversation = (
-        Conversation.objects.select_for_update()
+        Conversation.objects.select_for_update(of=("self",))
         .select_related("claim", "person")
         .get(pk=conversation.pk)
     )
