@@ -194,7 +194,7 @@ def test_consent5_with_consent_the_session_and_its_disclosure_are_written(
     ) == [
         (
             identity_world.buyer.pk,
-            "fraud_service",
+            "identity_service",
             "identity-verification service (sandbox)",
             ["claim reference", "identity document", "selfie video"],
             "fraud.biometric_check",

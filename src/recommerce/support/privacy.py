@@ -8,11 +8,13 @@ their claim closes; the check's result stays as the claim's evidence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 
 from recommerce.privacy import purposes
+from recommerce.privacy.models import Disclosure
 from recommerce.privacy.registry import (
     Blocker,
     Erasure,
@@ -36,6 +38,8 @@ from recommerce.support.models import (
     ReviewReport,
     Survey,
 )
+from recommerce.support.providers.activation import get_activation_lock
+from recommerce.support.providers.identity import get_identity_verifier
 
 CLAIM_FOLLOW_UP = Retention(
     days=5 * 365, starts="the claim's closing (limitation period of claims)"
@@ -387,7 +391,24 @@ def _open_claims(user: Any) -> list[Blocker]:
     ]
 
 
+def _tell_identity_service(recipient: str, references: Sequence[str]) -> None:
+    """Ask the identity-verification service to delete the live checks of these claims."""
+    sessions = (
+        IdentityCheck.objects.filter(claim__reference__in=references)
+        .exclude(provider_session="")
+        .values_list("provider_session", flat=True)
+    )
+    verifier = get_identity_verifier()
+    for session_id in sessions:
+        verifier.session_redact(session_id=session_id)
+
+
 registry.add_erasure_blocker(_open_claims)
+registry.add_recipient_notifier(Disclosure.RecipientKind.IDENTITY_SERVICE, _tell_identity_service)
+registry.add_recipient_notifier(
+    Disclosure.RecipientKind.DEVICE_CHECK,
+    lambda recipient, references: get_activation_lock().erasure_notify(references=references),
+)
 
 registry.present(
     Claim,

@@ -83,6 +83,8 @@ class Disclosure(models.Model):
         FRAUD_SERVICE = "fraud_service", "Fraud prevention service"
         AUTHORITY = "authority", "Public authority"
         AD_PARTNER = "ad_partner", "Advertising partner"
+        IDENTITY_SERVICE = "identity_service", "Identity-verification service"
+        DEVICE_CHECK = "device_check", "Device activation-lock service"
 
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,

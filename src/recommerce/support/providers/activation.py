@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote, urlsplit
@@ -82,6 +82,11 @@ class ActivationLockChecker(Protocol):
         """
         ...
 
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Ask the service to delete what it keeps of the checks made for ``references``
+        (claim references) because their buyer was erased."""
+        ...
+
 
 def get_activation_lock() -> ActivationLockChecker:
     """Return the configured ``activation_lock`` provider."""
@@ -92,6 +97,10 @@ def get_activation_lock() -> ActivationLockChecker:
             "activation-lock checker."
         )
     return provider
+
+
+# Where the sandbox keeps the claim references it was told to forget.
+ERASURES_KEY = "support:activation-lock:erasures"
 
 
 def _compact(identifier: str) -> str:
@@ -140,6 +149,12 @@ class SandboxActivationLock:
         """Record that the owner removed the device from their account (sandbox only)."""
         self._up()
         cache.set(self._release_key(identifier), clock.now().isoformat(), timeout=None)
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        """Keep the references told, as the service's own deletion log would."""
+        self._up()
+        told = list(cache.get(ERASURES_KEY) or [])
+        cache.set(ERASURES_KEY, [*told, *references], timeout=None)
 
 
 # --- A commercial IMEI-checking service over HTTPS -----------------------------------------
@@ -227,6 +242,21 @@ class HttpActivationLockService:
         return LockStatus(
             locked=locked, lock_kind=kind, reference=reference, checked_at=clock.now()
         )
+
+    def erasure_notify(self, *, references: Sequence[str]) -> None:
+        try:
+            response = self.session.post(
+                f"{self.base_url}/erasures",
+                json={"references": list(references)},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as error:
+            raise ProviderUnavailable("The activation-lock service cannot be reached.") from error
+        if response.status_code >= 400:
+            raise ProviderError(
+                f"The activation-lock service refused the erasure (HTTP {response.status_code}).",
+                code=str(response.status_code),
+            )
 
     @staticmethod
     def _json(response: requests.Response) -> Mapping[str, Any]:

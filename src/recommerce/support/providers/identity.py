@@ -116,6 +116,10 @@ class IdentityVerifier(Protocol):
         """Verify a notification's signature and read it; ``ProviderError`` if refused."""
         ...
 
+    def session_redact(self, *, session_id: str) -> None:
+        """Ask the service to delete the documents, images and data of a session."""
+        ...
+
 
 def get_identity_verifier() -> IdentityVerifier:
     """Return the configured ``identity`` provider."""
@@ -360,6 +364,10 @@ class SandboxIdentityVerifier:
                 pending.pop(event_id, None)
             cache.set(_PENDING_KEY, pending, timeout=None)
         return len(delivered)
+
+    def session_redact(self, *, session_id: str) -> None:
+        """Forget the session, as the real service deletes its files and data."""
+        cache.delete(_SESSION_KEY.format(session_id))
 
     def _signed(self, event_id: str, payload: bytes) -> SandboxDelivery:
         now = int(clock.now().timestamp())

@@ -95,6 +95,9 @@ class StripeIdentityVerifier:
         )
         return IdentitySession(id=session.id, url=_str(session.url), status=_str(session.status))
 
+    def session_redact(self, *, session_id: str) -> None:
+        self._call(lambda: self._client.v1.identity.verification_sessions.redact(session_id))
+
     def webhook_parse(self, *, payload: bytes, signature: str) -> IdentityEvent:
         if not self.webhook_secret:
             raise ProviderError("No Stripe webhook secret is configured.", code="bad_signature")

@@ -25,7 +25,7 @@ Kind = IdentityEvidence.Kind
 OPEN_STATUSES = (Status.REQUESTED, Status.SUBMITTED)
 # What the person hands the identity-verification service on its page (SHARE-5).
 BIOMETRIC_FIELDS = ("identity document", "selfie video", "claim reference")
-RECIPIENT_KIND = Disclosure.RecipientKind.FRAUD_SERVICE
+RECIPIENT_KIND = Disclosure.RecipientKind.IDENTITY_SERVICE
 
 
 def identity_verifier() -> Any:
