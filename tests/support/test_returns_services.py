@@ -23,8 +23,8 @@ from tests.support.returns_fixtures import (
     CLEAR_IMEI,
     LOCKED_IMEI,
     activation,
-    commit,
     agreed_claim,
+    commit,
     fresh,
     record_units,
     start,
@@ -134,7 +134,7 @@ def test_carrier_delivery_starts_the_inspection_and_checks_the_device(world: Cla
     assert claim.return_received_at is not None and claim.return_shipped_at is not None
     check = DeviceCheck.objects.get()
     assert (check.identifier, check.result) == (CLEAR_IMEI, DeviceCheck.Result.CLEAR)
-    disclosure = Disclosure.objects.get(recipient_kind=Disclosure.RecipientKind.FRAUD_SERVICE)
+    disclosure = Disclosure.objects.get(recipient_kind=Disclosure.RecipientKind.DEVICE_CHECK)
     assert (disclosure.fields, disclosure.reference, disclosure.subject_id) == (
         ["identifier"],
         claim.reference,
@@ -178,7 +178,7 @@ def test_sec_3_released_device_rechecked_is_refunded(world: ClaimWorld, activati
         "locked",
         "clear",
     ]
-    assert Disclosure.objects.filter(recipient_kind="fraud_service").count() == 2
+    assert Disclosure.objects.filter(recipient_kind="device_check").count() == 2
 
     returns.claim_inspection_accept(claim=claim, actor=world.order_manager, note="As described")
     claim = fresh(claim)
@@ -200,7 +200,7 @@ def test_sec_3_unavailable_service_leaves_the_claim_waiting(
 
     assert claim.status == Status.INSPECTING
     assert DeviceCheck.objects.get().result == DeviceCheck.Result.UNAVAILABLE
-    assert Disclosure.objects.filter(recipient_kind="fraud_service").count() == 0
+    assert Disclosure.objects.filter(recipient_kind="device_check").count() == 0
     with pytest.raises(ValidationError, match="activation lock"):
         returns.claim_inspection_accept(claim=claim, actor=world.owner)
     assert Refund.objects.count() == 0
@@ -210,7 +210,7 @@ def test_sec_3_unavailable_service_leaves_the_claim_waiting(
     with time_machine.travel(dt.timedelta(minutes=11)):
         assert returns.claims_returns_refresh() == 1
     assert DeviceCheck.objects.order_by("-id").first().result == "clear"  # type: ignore[union-attr]
-    assert Disclosure.objects.filter(recipient_kind="fraud_service").count() == 1
+    assert Disclosure.objects.filter(recipient_kind="device_check").count() == 1
 
 
 def test_typed_identifier_is_checked_when_none_was_recorded(world: ClaimWorld) -> None:

@@ -21,9 +21,7 @@ def claim_unit_identifiers(claim: Claim) -> list[str]:
     lines = [claim.line] if claim.line is not None else list(claim.order.lines.all())
     found: list[str] = []
     for line in lines:
-        units = getattr(line, "units", None)  # recorded at dispatch since orders 0006
-        if units is not None:
-            found.extend(unit.value for unit in units.all())
+        found.extend(unit.value for unit in line.units.all())
     return found
 
 

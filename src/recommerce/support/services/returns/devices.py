@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from recommerce.accounts.models import User
 from recommerce.platform import clock
 from recommerce.platform.identifiers import imei
 from recommerce.platform.providers import ProviderError, ProviderUnavailable
@@ -31,6 +32,7 @@ from recommerce.privacy import purposes
 from recommerce.privacy.models import Disclosure
 from recommerce.privacy.services import disclosure_record
 from recommerce.support.models import Claim, DeviceCheck
+from recommerce.support.providers.activation import get_activation_lock
 from recommerce.support.selectors import returns as selectors
 from recommerce.support.services.common import (
     DECIDE_PERMISSION,
@@ -46,9 +48,7 @@ from recommerce.support.services.returns.notify import claim_buyer_url, mail_buy
 
 Status, Result = Claim.Status, DeviceCheck.Result
 RECHECK_MINUTES = selectors.RECHECK_MINUTES
-# No kind of recipient names an activation-lock service; it checks for stolen or
-# still-owned devices, which is what the fraud-prevention kind covers.
-RECIPIENT_KIND = Disclosure.RecipientKind.FRAUD_SERVICE
+RECIPIENT_KIND = Disclosure.RecipientKind.DEVICE_CHECK
 DISCLOSED_FIELDS = ("identifier",)
 NOT_CLEAR = (
     "the device cannot be accepted or refunded until a check shows it is no longer linked "
@@ -100,11 +100,9 @@ def device_check_run(
 ) -> list[DeviceCheck]:
     """Check every unit of a locked claim; move it to ``locked`` or back to ``inspecting``."""
     identifiers = selectors.claim_unit_identifiers(claim) or [identifier_parse(identifier)]
-    from recommerce.support.providers.activation import get_activation_lock
-
     service = get_activation_lock()
     provider = service.name[:32]
-    person = actor if getattr(actor, "pk", None) and hasattr(actor, "email") else None
+    person = actor if isinstance(actor, User) else None
     checks = []
     for value in identifiers:
         try:

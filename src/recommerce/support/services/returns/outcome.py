@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from inspect import signature
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +9,9 @@ from django.db import transaction
 
 from recommerce.accounts.models import SellerMembership
 from recommerce.orders import selectors as order_selectors
+from recommerce.orders.providers.carrier import Shipment
 from recommerce.orders.services import fulfilment
+from recommerce.orders.services import returns as order_returns
 from recommerce.payments.models import Refund
 from recommerce.platform import clock
 from recommerce.platform.money import format_money
@@ -77,15 +78,13 @@ def _claim_refund(claim: Claim, amount_minor: int, actor: Any, *, code: str) -> 
     """Start the claim's refund (once: the key is the claim's reference) and keep it on it."""
     if claim.refund_id is not None:
         return claim.refund  # type: ignore[return-value]
-    # The claim's code reaches the refund and its credit note where order_refund takes one.
-    coded = {"code": code} if "code" in signature(fulfilment.order_refund).parameters else {}
     refund = fulfilment.order_refund(
         order=claim.order,
         actor=_refund_actor(claim, actor),
         amount_minor=amount_minor,
         reason=f"Claim {claim.reference}",
         idempotency_key=f"claim-{claim.reference}",
-        **coded,
+        code=code,
     )
     claim.refund = refund
     claim.save(update_fields=["refund", "updated_at"])
@@ -119,9 +118,7 @@ def _close(claim: Claim, outcome: str, *, actor: Any, side: str, note: str = "")
 # --- The agreed outcome -------------------------------------------------------------------------
 
 
-def _return_label_issue(claim: Claim) -> Any:
-    from recommerce.orders.services import returns as order_returns
-
+def _return_label_issue(claim: Claim) -> Shipment:
     return order_returns.return_label_issue(order=claim.order, reference=claim.reference)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from recommerce.orders.services import returns as order_returns
 from recommerce.platform import clock
 from recommerce.platform.providers import ProviderError
 from recommerce.support.models import Claim
@@ -46,8 +47,6 @@ def claim_return_tracking_refresh(*, claim: Claim) -> Claim:
 
     ``ProviderError`` (the carrier is down, the number unknown) is the caller's to report.
     """
-    from recommerce.orders.services import returns as order_returns
-
     if not claim.return_tracking_number:
         return claim
     updates = order_returns.return_tracking(tracking_number=claim.return_tracking_number)
