@@ -18,18 +18,7 @@ pytestmark = [
         reason="row locks and concurrent writers need PostgreSQL (CI runs these on it)",
     ),
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("no_conversation"),
 ]
-
-
-@pytest.fixture
-def no_conversation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Leave the order's conversation out: these tests are about the claim's row lock."""
-    from recommerce.support.services import conversations
-
-    monkeypatch.setattr(conversations, "conversation_for_order", lambda *, order: None)
-    monkeypatch.setattr(conversations, "message_post", lambda **kwargs: None)
-    monkeypatch.setattr(conversations, "conversation_staff_join", lambda **kwargs: None)
 
 
 def test_two_decisions_at_once_give_one_outcome(
