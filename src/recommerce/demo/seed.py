@@ -22,6 +22,7 @@ from tqdm import tqdm
 from recommerce.accounts.models import Seller
 from recommerce.catalog import services as catalog_services
 from recommerce.catalog.models import Brand, Category, DeviceModel, Listing
+from recommerce.demo.aftersales import DEMO_SUPPORT_EMAIL, demo_aftersales_create
 from recommerce.demo.catalog import Options, VariantPlan, models_create, variant_count
 from recommerce.demo.data import LAYOUTS, ModelSpec, reference_models
 from recommerce.demo.data.series import generated_models
@@ -185,7 +186,8 @@ def dataset_seed(
 def demo_history_create() -> int:
     """Place the demo buyer's past orders unless there are some; return how many were placed.
 
-    The README's purchase (``showcase``) is kept out of the history, so its stock is whole.
+    Then the after-sales (``aftersales``): claims at each stage and reviews. The README's
+    purchase (``showcase``) is kept out of the history, so its stock is whole.
     """
     kept = Offer.objects.filter(
         variant__device_model__slug=SHOWCASE.model_slug,
@@ -194,9 +196,13 @@ def demo_history_create() -> int:
         grade=SHOWCASE.grade,
         seller__name=DEMO_SELLER_NAME,
     ).values_list("pk", flat=True)
-    return demo_orders_create(
+    placed = demo_orders_create(
         buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME, keep_offer_ids=list(kept)
     )
+    return placed + demo_aftersales_create(
+        buyer_email=DEMO_BUYER_EMAIL, seller_name=DEMO_SELLER_NAME,
+        staff_email=DEMO_SUPPORT_EMAIL, keep_offer_ids=list(kept),
+    )  # fmt: skip
 
 
 def demo_people_join() -> int:
