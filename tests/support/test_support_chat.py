@@ -237,7 +237,7 @@ def test_consent_6_idle_chats_close_after_a_day_by_the_same_rule(
 
 
 def test_the_idle_chat_task_runs_under_its_lock(talk: Talk) -> None:
-    from recommerce.support.tasks_conversations import support_chats_close
+    from recommerce.support.tasks import support_chats_close
 
     with time_machine.travel(NOW, tick=False):
         chat = services.support_chat_start(person=talk.buyer)

@@ -16,5 +16,23 @@ class SupportConfig(AppConfig):
             permission="support.view_claim",
             order=50,
         )
+        staff_page_add(
+            label="Support chats",
+            url_name="staff_support:chat_queue",
+            permission="support.view_conversation",
+            order=51,
+        )
+        staff_page_add(
+            label="Identity checks",
+            url_name="staff_support:identity_queue",
+            permission="support.view_identity_evidence",
+            order=52,
+        )
+        staff_page_add(
+            label="Reviews",
+            url_name="staff_support:reviews",
+            permission="support.moderate_review",
+            order=53,
+        )
         # The periodic tasks register on import.
         from recommerce.support import tasks  # noqa: F401
