@@ -109,8 +109,7 @@ SUPPORT_RECORDING = Purpose(
     "improvement.support_recording",
     Family.IMPROVEMENT,
     LegalBasis.LEGITIMATE_INTEREST,
-    "Keep customer-service chats and calls to check and train answers, unless the person "
-    "objects",
+    "Keep customer-service chats and calls to check and train answers, unless the person objects",
     "Conserver les discussions et appels avec le service client pour contrôler et former les "
     "réponses, sauf opposition de la personne",
 )
@@ -125,8 +124,7 @@ IDENTITY_BIOMETRIC = Purpose(
     "fraud.biometric_check",
     Family.FRAUD_SECURITY,
     LegalBasis.CONSENT,
-    "Compare a selfie video with an identity document, only with the person's explicit "
-    "consent",
+    "Compare a selfie video with an identity document, only with the person's explicit consent",
     "Comparer une vidéo selfie avec une pièce d'identité, uniquement avec le consentement "
     "explicite de la personne",
 )
