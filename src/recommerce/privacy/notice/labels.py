@@ -45,7 +45,7 @@ GROUPS: dict[str, Label] = {
     "orders": Label("Orders, payments and invoices", "Commandes, paiements et factures"),
     "aftersales": Label(
         "After-sales: claims, messages, reviews and surveys",
-        "Après-vente : réclamations, messages, avis et enquêtes",
+        "Après-vente\u00a0: réclamations, messages, avis et enquêtes",
     ),
     "activity": Label("How you use the site", "Votre utilisation du site"),
     "choices": Label("Your choices and your requests", "Vos choix et vos demandes"),
@@ -261,7 +261,7 @@ CATEGORIES: dict[str, CategoryLabel] = {
     "user.government_id.check": CategoryLabel(
         "aftersales",
         "Identity checks of claims: the route chosen and the result",
-        "Vérifications d'identité des réclamations : la méthode choisie et le résultat",
+        "Vérifications d'identité des réclamations\u00a0: la méthode choisie et le résultat",
     ),
     "user.communication.messages": CategoryLabel(
         "aftersales",
