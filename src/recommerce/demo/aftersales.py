@@ -413,6 +413,6 @@ def demo_aftersales_create(
     _open_return(buyer, owner.user, returned)
     # Reviews moved the seller's rating, and with it the best offers: the README's purchase
     # must still reach the demo seller.
-    showcase_offer_set(seller=seller)
+    showcase_offer_set(seller=Seller.objects.get(pk=seller.pk))  # its new quality score
     variant_market_refresh(variant_id=showcase_variant().pk)
     return placed + len(orders)
