@@ -11,9 +11,11 @@ from recommerce.payments.models import Refund
 from recommerce.platform import clock
 from recommerce.platform.money import format_money
 from recommerce.support.models import Claim, DeviceCheck
+from recommerce.support.providers.activation import SandboxActivationLock, get_activation_lock
 
 Status, Result = Claim.Status, DeviceCheck.Result
 RECHECK_MINUTES = 10
+LOCK_NAMES = {"icloud": "iCloud Activation Lock", "google_frp": "Google factory-reset protection"}
 
 
 def claim_unit_identifiers(claim: Claim) -> list[str]:
@@ -96,6 +98,8 @@ class ReturnPanel:
     refund_status: str
     inspection_open: bool
     repair_pending: bool
+    # The sandbox lets the buyer stand in for the account's site (iCloud, Google).
+    sandbox_release: bool = False
 
 
 def _parcel_status(claim: Claim) -> str:
@@ -126,7 +130,11 @@ def claim_return_panel(claim: Claim) -> ReturnPanel:
         last_check=last,
         locked=locked,
         lock_kinds=sorted(
-            {c.lock_kind for c in checks if c.result == Result.LOCKED and c.lock_kind}
+            {
+                LOCK_NAMES.get(c.lock_kind, c.lock_kind)
+                for c in checks
+                if c.result == Result.LOCKED and c.lock_kind
+            }
         ),
         unavailable=last is not None and last.result == Result.UNAVAILABLE,
         device_clear=claim_device_clear(claim) if last else False,
@@ -139,6 +147,7 @@ def claim_return_panel(claim: Claim) -> ReturnPanel:
         refund_amount=format_money(refund.amount_minor, claim.order.currency) if refund else "",
         refund_status=_refund_status(refund),
         inspection_open=claim.status == Status.INSPECTING and not accepted,
+        sandbox_release=locked and isinstance(get_activation_lock(), SandboxActivationLock),
         repair_pending=claim.status == Status.INSPECTING and accepted,
     )
 

@@ -20,8 +20,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist, TemplateSyntaxError
-from django.template.loader import select_template
 from django.urls import path
 
 from recommerce.accounts import selectors as account_selectors
@@ -34,22 +32,14 @@ from recommerce.platform.staff import staff_only
 from recommerce.privacy.services.logs import staff_access_record_many
 from recommerce.support.models import Claim
 from recommerce.support.selectors import claims as selectors
+from recommerce.support.selectors import conversations as conversation_selectors
+from recommerce.support.selectors import returns as return_selectors
 from recommerce.support.services import claims as services
 from recommerce.support.services.common import DECIDE_PERMISSION, STAFF_PERMISSION
 
 PER_PAGE = 25
-THREAD = "support/conversations/_thread.html"
 Resolution = Claim.Resolution
 OFFERS = [(r.value, r.label) for r in Resolution]
-
-
-def _thread_template() -> str:
-    """Return the conversation's include when the messaging pages provide it, else ""."""
-    try:
-        select_template([THREAD])
-    except (TemplateDoesNotExist, TemplateSyntaxError):
-        return ""
-    return THREAD
 
 
 def _said(error: ValidationError | PermissionError) -> str:
@@ -169,7 +159,7 @@ def buyer_claim_detail(request: AuthedRequest, reference: str) -> HttpResponse:
     if claim is None:
         raise Http404("No such claim.")
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    note_form = NoteForm(request.POST if action == "escalate" else None)
+    note_form = NoteForm(request.POST if action == "escalate" else None, auto_id="escalate-%s")
     if action and (action != "escalate" or note_form.is_valid()):
         try:
             if action == "agree":
@@ -195,15 +185,26 @@ def buyer_claim_detail(request: AuthedRequest, reference: str) -> HttpResponse:
 def _claim_page(
     request: AuthedRequest, claim: Claim, side: str, extra: dict[str, Any], status: int = 200
 ) -> HttpResponse:
+    """Render ``side``'s page of ``claim``: its facts, history, return, identity and thread."""
     bound = any(getattr(f, "errors", None) for f in extra.values())
+    conversation = conversation_selectors.order_conversation_for(order=claim.order)
+    thread = (
+        list(conversation_selectors.conversation_messages(conversation=conversation))
+        if conversation is not None
+        else []
+    )
     return render(
         request,
         f"support/claims/{side}_detail.html",
         {
             "claim": claim,
+            "side": side,
             "events": list(selectors.claim_events(claim=claim)),
-            "thread": _thread_template(),
-            "conversation": claim.order.conversations.filter(kind="order").first(),
+            "conversation": conversation,
+            "thread_messages": thread,
+            "return_panel": return_selectors.claim_return_panel(claim),
+            "return_side": side,
+            "identity_checks": list(claim.identity_checks.all()),
             "due_at": selectors.claim_deadline(claim),
             **extra,
         },
@@ -224,7 +225,11 @@ def claim_member(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         if membership is None:
             raise Http404("You have no seller account.")
         if membership.role not in order_selectors.SELLER_ORDER_ROLES:
-            context = {"membership": membership, "seller": membership.seller, "section": "orders"}
+            context = {
+                "membership": membership,
+                "seller": membership.seller,
+                "section": "seller_claims",
+            }
             return render(request, "orders/seller/forbidden.html", context, status=403)
         return view(request, membership, *args, **kwargs)
 
@@ -246,7 +251,7 @@ def seller_claim_list(request: AuthedRequest, membership: SellerMembership) -> H
             "statuses": Claim.Status.choices,
             "membership": membership,
             "seller": membership.seller,
-            "section": "orders",
+            "section": "seller_claims",
         },
     )
 
@@ -260,7 +265,7 @@ def seller_claim_detail(
         raise Http404("No such claim.")
     action = request.POST.get("action", "") if request.method == "POST" else ""
     answer_form = AnswerForm(request.POST if action == "propose" else None)
-    note_form = NoteForm(request.POST if action == "escalate" else None)
+    note_form = NoteForm(request.POST if action == "escalate" else None, auto_id="escalate-%s")
     if action:
         try:
             if action == "accept":
@@ -303,7 +308,7 @@ def seller_claim_detail(
             "note_form": note_form,
             "membership": membership,
             "seller": membership.seller,
-            "section": "orders",
+            "section": "seller_claims",
         },
     )
 

@@ -265,7 +265,7 @@ def seller_message_list(request: AuthedRequest) -> HttpResponse:
             "conversations": conversations,
             "membership": membership,
             "seller": membership.seller,
-            "section": "orders",
+            "section": "seller_messages",
             "side": "seller",
         },
     )
@@ -283,7 +283,7 @@ def seller_message_thread(request: AuthedRequest, pk: int) -> HttpResponse:
         if form is None:
             return redirect("seller_support:message_thread", pk=conversation.pk)
     context = _thread(conversation, selectors.SELLER, request.path, form)
-    context.update(membership=membership, seller=membership.seller, section="orders")
+    context.update(membership=membership, seller=membership.seller, section="seller_messages")
     return render(
         request, "support/conversations/thread.html", context, status=400 if form else 200
     )

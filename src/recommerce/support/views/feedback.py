@@ -130,7 +130,7 @@ def review_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "page": page,
         "to_review": list(selectors.buyer_reviewable_lines(user=request.user)[:50]),
-        "section": "buyer_orders",
+        "section": "reviews",
     }
     return render(request, "support/feedback/buyer_reviews.html", context)
 
@@ -159,7 +159,7 @@ def review_new(request: AuthedRequest, line_id: int) -> HttpResponse:
             messages.success(request, "Thank you: your review is published.")
             return redirect("support:reviews")
     context = {"line": line, "order": line.order, "form": form, "existing": existing}
-    context["section"] = "buyer_orders"
+    context["section"] = "reviews"
     status = 400 if request.method == "POST" else 200
     return render(request, "support/feedback/review_form.html", context, status=status)
 
@@ -257,7 +257,7 @@ def seller_review_list(request: AuthedRequest) -> HttpResponse:
         "seller": seller,
         "figures": selectors.seller_review_figures(seller=seller),
         "page": Paginator(reviews, PER_PAGE).get_page(request.GET.get("page")),
-        "section": "seller",
+        "section": "seller_reviews",
     }
     return render(request, "support/feedback/seller_reviews.html", context)
 

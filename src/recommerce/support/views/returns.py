@@ -149,12 +149,26 @@ def _checked(request: HttpRequest, claim: Claim, side: str, *, recheck: bool) ->
 
 def _received(request: HttpRequest, reference: str, side: str) -> HttpResponse:
     claim = _claim(request, reference, side)
+    try:
+        services.claim_return_received(claim=claim, actor=request.user)
+    except (ValidationError, PermissionError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return _back(request, claim, side)
+    text = _outcome_message(claim)
+    if text == "Done.":
+        text = "The device is recorded as received."
+    messages.success(request, text)
+    return _back(request, claim, side)
+
+
+def _sandbox_release(request: HttpRequest, reference: str, side: str) -> HttpResponse:
+    claim = _claim(request, reference, side)
     return _run(
         request,
         claim,
         side,
-        lambda: services.claim_return_received(claim=claim, actor=request.user),
-        "The device is recorded as received.",
+        lambda: services.claim_device_sandbox_release(claim=claim, actor=request.user),
+        "Removed from your account (sandbox). Now ask for a new check.",
     )
 
 
@@ -218,7 +232,14 @@ def _views(side: str, guard: Callable[[Any], Any]) -> list[URLPattern]:
         ),
     ]
     if side == "buyer":
-        return patterns
+        return [
+            *patterns,
+            path(
+                "claims/<str:reference>/return/sandbox-release",
+                bind(_sandbox_release, require_POST),
+                name="return-sandbox-release",
+            ),
+        ]
     return [
         *patterns,
         path(

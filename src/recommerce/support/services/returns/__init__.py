@@ -21,6 +21,7 @@ after commit, so a rolled-back step never announces itself.
 from recommerce.support.services.returns.devices import (
     claim_device_check,
     claim_device_recheck,
+    claim_device_sandbox_release,
 )
 from recommerce.support.services.returns.outcome import (
     claim_inspection_accept,
@@ -38,6 +39,7 @@ from recommerce.support.services.returns.parcel import (
 __all__ = [
     "claim_device_check",
     "claim_device_recheck",
+    "claim_device_sandbox_release",
     "claim_inspection_accept",
     "claim_inspection_reject",
     "claim_refund_amount",

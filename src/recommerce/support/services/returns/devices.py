@@ -32,7 +32,7 @@ from recommerce.privacy import purposes
 from recommerce.privacy.models import Disclosure
 from recommerce.privacy.services import disclosure_record
 from recommerce.support.models import Claim, DeviceCheck
-from recommerce.support.providers.activation import get_activation_lock
+from recommerce.support.providers.activation import SandboxActivationLock, get_activation_lock
 from recommerce.support.selectors import returns as selectors
 from recommerce.support.services.common import (
     DECIDE_PERMISSION,
@@ -227,6 +227,30 @@ def claim_device_recheck(*, claim: Claim, actor: Any) -> Claim:
         raise claim_refused(claim, "the seller has not checked the device yet.")
     device_recheck_allowed(claim)
     device_check_run(claim, actor=actor, side=side, identifier=last.identifier if last else "")
+    return claim
+
+
+@transaction.atomic
+def claim_device_sandbox_release(*, claim: Claim, actor: Any) -> Claim:
+    """Remove the locked device from its owner's account, in the sandbox only (buyer).
+
+    The real step happens on the account's site (iCloud, Google), which the platform never
+    reaches; the sandbox's ``release`` stands for it so the demo's buyer can go on with a
+    re-check. Any other provider refuses.
+    """
+    claim = claim_locked(claim)
+    side = claim_require(claim, actor, SIDE_BUYER, doing="remove the device from an account")
+    service = get_activation_lock()
+    if not isinstance(service, SandboxActivationLock):
+        raise claim_refused(claim, "remove the device on your account's site, then ask again.")
+    if claim.status != Status.LOCKED:
+        raise claim_refused(claim, "the device is not locked to an account.")
+    identifiers = {check.identifier for check in claim.device_checks.filter(result=Result.LOCKED)}
+    for value in sorted(identifiers):
+        service.release(identifier=value)
+    claim_event_add(
+        claim, action="sandbox_released", side=side, actor=actor, note="Sandbox: removed"
+    )
     return claim
 
 
