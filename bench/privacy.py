@@ -522,7 +522,11 @@ class People:
         owner = self.owner()
         cart_line_add(cart=cart, offer_id=self.offers[0].pk)
         for order in placed:
-            order_ship(order=order_accept(order=order, actor=owner), actor=owner)
+            units = {
+                line.pk: [f"BENCH-{line.pk}-{n}" for n in range(1, line.quantity + 1)]
+                for line in order.lines.all()
+            }
+            order_ship(order=order_accept(order=order, actor=owner), actor=owner, units=units)
             with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=7)):
                 order_tracking_refresh(order=order)
         return user

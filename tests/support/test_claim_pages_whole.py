@@ -105,3 +105,22 @@ def test_sec_3_only_the_buyer_of_a_locked_claim_may_release_in_the_sandbox(
     with time_machine.travel(dt.timedelta(minutes=10)):
         returns.claim_device_recheck(claim=claim, actor=world.owner)
     assert Claim.objects.get(pk=claim.pk).status == Claim.Status.LOCKED
+
+
+def test_order_pages_lead_to_after_sales(world: ClaimWorld) -> None:
+    """The buyer's delivered order offers a claim, messages, a chat and a review per item;
+    the seller's order lists its claims."""
+    order = world.order
+    page = signed_in(world.buyer).get(f"/account/orders/{order.number}/").content.decode()
+    assert f'href="/account/support/orders/{order.number}/claim/"' in page
+    assert f'href="/account/support/orders/{order.number}/messages/"' in page
+    assert f'href="/account/support/chat/new/?order={order.number}"' in page
+    line = order.lines.get()
+    assert f'href="/account/support/reviews/new/{line.pk}/"' in page
+    claim = world.open()
+    page = signed_in(world.buyer).get(f"/account/orders/{order.number}/").content.decode()
+    assert f'href="/account/support/claims/{claim.reference}/"' in page
+    seller_page = signed_in(world.owner).get(f"/account/seller/orders/{order.number}/")
+    assert (
+        f'href="/account/seller/support/claims/{claim.reference}/"' in seller_page.content.decode()
+    )

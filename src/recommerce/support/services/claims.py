@@ -274,7 +274,7 @@ def claim_open(
     window (``deadlines.claim_window``); one claim at a time per item. ``evidence`` files
     go with the opening message of the order's conversation.
     """
-    order = Order.objects.select_for_update().select_related("seller").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("seller").get(pk=order.pk)
     is_buyer = isinstance(actor, User) and order.buyer_id is not None and order.buyer_id == actor.pk
     is_staff = isinstance(actor, User) and actor.is_staff and actor.has_perm(DECIDE_PERMISSION)
     if not (is_buyer or is_staff):

@@ -32,7 +32,7 @@ def claim_reference_new() -> str:
 
 def claim_locked(claim: Claim) -> Claim:
     """Return ``claim`` re-read under a row lock (inside the caller's transaction)."""
-    return Claim.objects.select_for_update().select_related("order").get(pk=claim.pk)
+    return Claim.objects.select_for_update(of=("self",)).select_related("order").get(pk=claim.pk)
 
 
 def claim_sides(*, claim: Claim, actor: Any) -> set[str]:

@@ -150,7 +150,7 @@ def review_create(
     review is refused, not stored. The seller's rating is counted again.
     """
     line = (
-        OrderLine.objects.select_for_update()
+        OrderLine.objects.select_for_update(of=("self",))
         .select_related("order__seller", "variant__device_model")
         .get(pk=line.pk)
     )
@@ -221,7 +221,9 @@ def review_hide(*, review: Review, actor: Any, reason: str) -> Review:
     """Hide a review with a reason (moderators); its author is told why."""
     if not _is_moderator(actor):
         raise PermissionError("Hiding a review needs the review moderation permission.")
-    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("author").get(pk=review.pk)
+    )
     if review.status == Review.Status.HIDDEN:
         raise ValidationError("This review is already hidden.")
     reason = _clean_text(
@@ -255,7 +257,9 @@ def review_restore(*, review: Review, actor: Any) -> Review:
     """Show a hidden review again (moderators); its author is told."""
     if not _is_moderator(actor):
         raise PermissionError("Restoring a review needs the review moderation permission.")
-    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("author").get(pk=review.pk)
+    )
     if review.status == Review.Status.PUBLISHED:
         raise ValidationError("This review is already shown.")
     review.status = Review.Status.PUBLISHED

@@ -6,12 +6,13 @@ The orders app sits below support and cannot import it; its order pages load the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 
 from recommerce.orders.models import Order
-from recommerce.support.models import Claim, Review, Survey
+from recommerce.support.models import Claim, Conversation, Review, Survey
 from recommerce.support.selectors import claims as claim_selectors
 from recommerce.support.selectors import conversations as conversation_selectors
 
@@ -43,10 +44,16 @@ def order_after_sales(order: Order) -> dict[str, Any]:
 
 
 @register.inclusion_tag("support/orders/_seller_panel.html")
-def seller_order_after_sales(order: Order) -> dict[str, Any]:
-    """Render the seller's after-sales panel of ``order``: its claims and the buyer thread."""
+def seller_order_after_sales(order: Mapping[str, Any]) -> dict[str, Any]:
+    """Render the seller's after-sales panel of an order: its claims and the buyer thread.
+
+    The seller's page holds the order as its SHARE-1 projection (a mapping, checked by the
+    view for this seller); the panel needs only its number.
+    """
+    number = str(order["number"])
     return {
-        "order": order,
-        "claims": list(Claim.objects.filter(order=order).order_by("-created_at")),
-        "conversation": conversation_selectors.order_conversation_for(order=order),
+        "claims": list(Claim.objects.filter(order__number=number).order_by("-created_at")),
+        "conversation": Conversation.objects.filter(
+            kind=Conversation.Kind.ORDER, order__number=number
+        ).first(),
     }

@@ -53,7 +53,9 @@ def staff_with(actor: Any, *permissions: str) -> bool:
 
 def check_locked(check: IdentityCheck) -> IdentityCheck:
     return (
-        IdentityCheck.objects.select_for_update().select_related("claim", "person").get(pk=check.pk)
+        IdentityCheck.objects.select_for_update(of=("self",))
+        .select_related("claim", "person")
+        .get(pk=check.pk)
     )
 
 
