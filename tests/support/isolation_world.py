@@ -29,6 +29,7 @@ from recommerce.accounts import roles
 from recommerce.accounts.models import SellerApiKey, SellerMembership, User
 from recommerce.orders.models import Order
 from recommerce.payments.models import Payment, Refund
+from recommerce.platform import clock
 from recommerce.platform.models import IdempotentRequest
 from recommerce.platform.providers import clear_provider_cache
 from recommerce.privacy.models import Disclosure, PersonalConsent, StaffAccess
@@ -353,6 +354,19 @@ def snapshot() -> dict[str, Any]:
 def accepted(w: World) -> None:
     """The seller accepts the returned device (before the repair can be marked done)."""
     returns.claim_inspection_accept(claim=w.claims["return"], actor=w.s1_owner, note="Fine")
+
+
+def device_locked(w: World) -> None:
+    """The returned device's last check found it locked (the sandbox release's precondition).
+
+    Written directly: the world's device is clear, and a positive control needs it locked.
+    """
+    claim = w.claims["return"]
+    claim.device_checks.create(
+        identifier="352099009123451", provider="sandbox", result="locked", lock_kind="icloud",
+        checked_at=clock.now(),
+    )  # fmt: skip
+    type(claim).objects.filter(pk=claim.pk).update(status="locked")
 
 
 def documents(w: World) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from tests.support.isolation_world import (
     World,
     accepted,
     client_for,
+    device_locked,
     documents,
     live_files,
     message_files,
@@ -107,6 +108,10 @@ MATRIX: dict[str, Entry] = {
         f"support:{name}": Entry(REF, "claim_return", methods, BUYER, personal=name == "return")
         for name, methods in RETURN_WEB.items()
     },
+    # The demo's stand-in for iCloud: the buyer of a locked device only.
+    "support:return-sandbox-release": Entry(
+        REF, "claim_return", ("POST",), BUYER, prepare=device_locked
+    ),
     "support:message_thread": Entry("pk", "conversation", ("GET", "POST"), BUYER, MESSAGE),
     "support:message_order": Entry("number", "free_order", ("GET", "POST"), BUYER, MESSAGE),
     "support:message_attachment": Entry("pk", "attachment", ("GET",), BUYER, personal=False),

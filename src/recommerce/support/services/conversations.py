@@ -215,7 +215,13 @@ def _notify(
 
 def _send_unless_recent(send: Any, key: str) -> None:
     # One email per person and conversation per quarter hour: a lively thread is one email.
-    if not key or cache.add(key, True, MAIL_EVERY_SECONDS):
+    # The quarter hour is named in the key, from the clock, rather than left to the cache's
+    # expiry: a Redis key expires on the server's time, which the clock does not govern.
+    if not key:
+        send()
+        return
+    quarter = int(clock.now().timestamp()) // MAIL_EVERY_SECONDS
+    if cache.add(f"{key}:{quarter}", True, MAIL_EVERY_SECONDS):
         send()
 
 
