@@ -41,7 +41,6 @@ from recommerce.payments.models import Refund
 from recommerce.payments.providers.sandbox import SandboxPaymentProvider
 from recommerce.platform.providers import clear_provider_cache
 from recommerce.support.models import Claim, DeviceCheck, IdentityCheck, Review
-from recommerce.support.providers.activation import get_activation_lock
 
 from .test_seller_journey import sign_in
 
@@ -117,7 +116,7 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     page.goto(visit.url(f"/account/orders/{order.number}/"))
     expect(page.locator("main")).to_contain_text(LOCKED_IMEI)
     visit.screenshot("aftersales-return-01-buyer-order-delivered")
-    page.goto(visit.url(f"/account/support/orders/{order.number}/claim/"))
+    page.get_by_role("link", name="Report a problem").click()
     page.get_by_label("Return (change of mind)").check()
     page.get_by_label("What would you like?").select_option("return_refund")
     page.get_by_label(re.compile("^Why do you return it")).select_option("changed_mind")
@@ -132,7 +131,8 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     # The seller accepts: a prepaid label is issued.
     shop = browse()
     sign_in(shop, side.owner.email)
-    shop.page.goto(shop.url(f"/account/seller/support/claims/{claim.reference}/"))
+    shop.page.goto(shop.url("/account/seller/support/claims/"))
+    shop.page.get_by_role("link", name=re.compile(claim.reference)).first.click()
     shop.screenshot("aftersales-return-04-seller-claim")
     shop.page.get_by_role("button", name="Accept the claim").click()
     expect(shop.page.locator(".message").first).to_contain_text("You accepted the claim")
@@ -140,18 +140,19 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     assert claim.status == Claim.Status.RETURNING and claim.return_tracking_number
     shop.screenshot("aftersales-return-05-seller-accepted")
 
-    # The buyer downloads the label.
-    page.goto(visit.url(f"/account/support/claims/{claim.reference}/return/"))
+    # The buyer downloads the label from the claim's page.
+    page.reload()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download the prepaid return label")).click()
     assert download.value.suggested_filename == f"return-label-{claim.reference}.pdf"
     visit.screenshot("aftersales-return-06-buyer-label")
 
     # The parcel arrives; the check finds the device locked to an account.
-    shop.page.goto(shop.url(f"/account/seller/support/claims/{claim.reference}/return/"))
+    shop.page.reload()
     shop.page.get_by_role("button", name="I received the device").click()
-    expect(shop.page.locator(".message").first).to_contain_text("recorded as received")
+    expect(shop.page.locator(".message").first).to_contain_text("still linked to an account")
     expect(shop.page.locator("main")).to_contain_text("The device is still linked to an account")
+    expect(shop.page.locator("main")).to_contain_text("iCloud Activation Lock")
     assert DeviceCheck.objects.get(claim=claim).result == DeviceCheck.Result.LOCKED
     expect(shop.page.locator("main")).not_to_contain_text("Accept and refund the buyer")
     shop.screenshot("aftersales-return-07-seller-device-locked")
@@ -159,9 +160,10 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     expect(page.locator("main")).to_contain_text("Remove from account")
     visit.screenshot("aftersales-return-08-buyer-device-locked-steps")
 
-    # The buyer removes it from iCloud (outside the site: the sandbox's release) and,
-    # once the 10 minutes between checks are over, asks for a new check.
-    get_activation_lock().release(identifier=LOCKED_IMEI)
+    # The buyer removes it from iCloud (the sandbox stands for icloud.com) and, once the
+    # 10 minutes between checks are over, asks for a new check.
+    page.get_by_role("button", name="Remove it from my account (sandbox)").click()
+    expect(page.locator(".message").first).to_contain_text("Removed from your account")
     with travel(timezone.now() + dt.timedelta(minutes=11)):
         page.reload()
         page.get_by_role("button", name="I removed it, check again").click()
@@ -188,8 +190,8 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     expect(page.locator("main")).to_contain_text("Refunded")
     visit.screenshot("aftersales-return-11-buyer-order-refunded-credit-note")
 
-    # The buyer reviews the phone.
-    page.goto(visit.url(f"/account/support/reviews/new/{line.pk}/"))
+    # The buyer reviews the phone, from the order's page.
+    page.get_by_role("link", name="write a review").click()
     page.get_by_label("4 stars, good").check()
     review_text = "Good phone; the return went smoothly too."
     page.get_by_role("textbox", name="Your review").fill(review_text)
@@ -224,7 +226,8 @@ def test_collect_8_a_lost_parcel_an_identity_check_by_documents_and_a_refund(aft
     visit = browse()
     page = visit.page
     sign_in(visit, "camille.lost@example.com")
-    page.goto(visit.url(f"/account/support/orders/{order.number}/claim/"))
+    page.goto(visit.url(f"/account/orders/{order.number}/"))
+    page.get_by_role("link", name="Report a problem").click()
     page.get_by_label("Parcel not received").check()
     page.get_by_label("What would you like?").select_option("refund")
     page.get_by_label("Describe the problem").fill("Nothing at my door, no notice, no neighbour.")
@@ -239,10 +242,9 @@ def test_collect_8_a_lost_parcel_an_identity_check_by_documents_and_a_refund(aft
     shop = browse()
     sign_in(shop, side.owner.email)
     shop.page.goto(shop.url(f"/account/seller/support/claims/{claim.reference}/"))
-    # Both forms of the page name their note field ``id_note``: the label reaches the
-    # proposal's, so the escalation's field is found inside its own section.
-    escalation = shop.page.get_by_role("region", name="Ask customer service to decide")
-    escalation.locator("[name=note]").fill("Our carrier has no scan since the pick-up.")
+    shop.page.get_by_label("Why should customer service step in?").fill(
+        "Our carrier has no scan since the pick-up."
+    )
     shop.page.get_by_role("button", name="Ask customer service").click()
     expect(shop.page.locator(".message").first).to_contain_text("Customer service will decide")
     shop.screenshot("aftersales-lost-03-seller-escalates")
@@ -250,7 +252,9 @@ def test_collect_8_a_lost_parcel_an_identity_check_by_documents_and_a_refund(aft
     # Customer service asks for an identity check.
     desk = browse()
     sign_in_staff(desk, "agent.lost@example.com")
-    desk.page.goto(desk.url(f"/staff/support/identity/ask/{claim.reference}/"))
+    desk.page.goto(desk.url("/staff/support/claims/"))
+    desk.page.get_by_role("link", name=re.compile(claim.reference)).first.click()
+    desk.page.get_by_role("link", name="Ask for an identity check").click()
     desk.page.get_by_label("Why the check is needed").fill(
         "A lost parcel of this value: please confirm who you are."
     )
@@ -260,7 +264,8 @@ def test_collect_8_a_lost_parcel_an_identity_check_by_documents_and_a_refund(aft
     check = IdentityCheck.objects.get(claim=claim)
 
     # The buyer declines the live check and sends documents.
-    page.goto(visit.url(f"/account/support/identity/{check.pk}/"))
+    page.goto(visit.url(f"/account/support/claims/{claim.reference}/"))
+    page.get_by_role("link", name="Prove your identity").click()
     visit.screenshot("aftersales-lost-05-buyer-identity-choices")
     page.get_by_role("button", name="I decline").click()
     expect(page.locator(".message").first).to_contain_text("No live check")

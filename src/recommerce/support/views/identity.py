@@ -130,7 +130,7 @@ def _page(
         "declined": request.GET.get("declined") == "1",
         "evidence_days": settings.SUPPORT_IDENTITY_EVIDENCE_DAYS,
         "reasons": services.identity_reasons_text(check),
-        "section": "buyer_orders",
+        "section": "claims",
     }
     return render(request, "support/identity/check.html", context, status=status)
 

@@ -55,7 +55,7 @@ NOT_CLEAR = (
     "to anyone's account (activation lock). Check the device, or ask the buyer to remove "
     "it from their account and check again."
 )
-LOCK_NAMES = {"icloud": "Apple iCloud, Find My", "google_frp": "Google account"}
+LOCK_NAMES = selectors.LOCK_NAMES
 _SEPARATORS = re.compile(r"[\s-]+")
 _SERIAL = re.compile(r"[A-Z0-9-]{4,30}")
 
@@ -151,7 +151,8 @@ def _apply(claim: Claim, checks: list[DeviceCheck], *, actor: Any, side: str) ->
     results = {check.result for check in checks}
     if Result.LOCKED in results:
         kinds = sorted({c.lock_kind for c in checks if c.result == Result.LOCKED and c.lock_kind})
-        note = f"Linked to an account ({', '.join(kinds)})." if kinds else "Linked to an account."
+        names = ", ".join(LOCK_NAMES.get(kind, kind) for kind in kinds)
+        note = f"Linked to an account ({names})." if kinds else "Linked to an account."
         claim_event_add(claim, action="device_locked", side=side, actor=actor, note=note)
         if claim.status != Status.LOCKED:
             claim.status = Status.LOCKED
