@@ -88,6 +88,10 @@ SURVEY = _body(nps="10", satisfaction="5", easy="yes", comment="Mallory answers"
 CONSENT = _body(answer="accept", text_version=BIOMETRIC_TEXT_VERSION)
 
 
+def claim_evidence(w: World) -> dict[str, Any]:
+    return {**CLAIM_OPEN(w), "line": w.ids["free_line"], "evidence": message_files(w)["files"]}
+
+
 def _claim_open_form(w: World) -> dict[str, Any]:
     return {**CLAIM_OPEN(w), "line": w.ids["free_line"]}
 
@@ -193,7 +197,15 @@ MATRIX: dict[str, Entry] = {
     # The API: a person's session, or a seller's key.
     "api-v1:claim_list": Entry("number", "open_order", ("GET",), BUYER),
     "api-v1:claim_open": Entry("number", "free_order", ("POST",), BUYER, CLAIM_OPEN),
+    "api-v1:claim_open_with_files": Entry(
+        "number", "free_order", ("POST",), BUYER, claim_evidence, multipart=True
+    ),
     "api-v1:claim_detail": Entry(REF, "claim_open", ("GET",), BUYER),
+    "api-v1:claim_messages": Entry(REF, "claim_open", ("GET",), BUYER),
+    "api-v1:claim_message_post": Entry(REF, "claim_open", ("POST",), BUYER, MESSAGE),
+    "api-v1:claim_attachments_post": Entry(
+        REF, "claim_open", ("POST",), BUYER, message_files, multipart=True
+    ),
     "api-v1:claim_agree": Entry(REF, "claim_proposed", ("POST",), BUYER),
     "api-v1:claim_escalate": Entry(REF, "claim_open", ("POST",), BUYER, NOTE),
     "api-v1:claim_withdraw": Entry(REF, "claim_open", ("POST",), BUYER),

@@ -9,12 +9,14 @@ header: a retry replays the first answer. A step the claim's status does not all
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from recommerce.accounts.api_auth import PERSON, SellerKey
 from recommerce.accounts.models import SellerApiKey, User
@@ -84,8 +86,8 @@ class ClaimOut(Schema):
 
 
 class ClaimOpenIn(Schema):
-    """A claim on an order: photos for damage and items not as described are added on the
-    claim's web page (this JSON API takes no files)."""
+    """A claim on an order. Kinds that need photos (transit damage, not as described) are
+    opened with ``POST /orders/{number}/claims/with-files``, a multipart form."""
 
     kind: str = one_of(Claim.Kind)
     requested: str = one_of(services.REQUESTED_ANY, "What the buyer asks for")
@@ -208,6 +210,47 @@ def claim_open(
     return _once(
         f"user:{user.pk}", idempotency_key, f"claim.open:{number}", payload.dict(), act, 201
     )
+
+
+@router.post(
+    "/orders/{number}/claims/with-files",
+    auth=PERSON,
+    response={201: ClaimOut, **WRITE, 413: Problem, 415: Problem},
+    summary=(
+        "Open a claim with its evidence: the same fields as a multipart form, photos (JPEG, "
+        "PNG), PDFs or, for a defect, a short video in `evidence` (Idempotency-Key)"
+    ),
+    url_name="claim_open_with_files",
+)
+def claim_open_with_files(
+    request: HttpRequest,
+    number: str,
+    payload: Form[ClaimOpenIn],
+    evidence: File[list[UploadedFile]],
+    idempotency_key: IdempotencyKey = "",
+) -> Status[Any]:
+    user = _user(request)
+    order = order_selectors.buyer_order_get(user=user, number=number)
+    if order is None:
+        raise HttpError(404, "No such order.")
+    digests = []
+    for upload in evidence:
+        digests.append(hashlib.sha256(upload.read()).hexdigest())
+        upload.seek(0)
+
+    def act() -> Claim:
+        line = None
+        if payload.line is not None:
+            line = order.lines.filter(pk=payload.line).first()
+            if line is None:
+                raise HttpError(404, "No such item in this order.")
+        data = payload.dict(exclude={"line"})
+        return services.claim_open(
+            order=order, actor=user, line=line, evidence=list(evidence), **data
+        )
+
+    body = {**payload.dict(), "evidence": digests}
+    return _once(f"user:{user.pk}", idempotency_key, f"claim.open:{number}", body, act, 201)
 
 
 @router.get(

@@ -31,7 +31,8 @@ from recommerce.platform.api import (
     RowId,
     idempotent_response,
 )
-from recommerce.support.models import Conversation, Message
+from recommerce.support.models import Claim, Conversation, Message
+from recommerce.support.selectors import claims as claim_selectors
 from recommerce.support.selectors import conversations as selectors
 from recommerce.support.services import conversations as services
 
@@ -154,11 +155,16 @@ def _post(
     conversation: Conversation | None = None,
     text: str = "",
     files: list[UploadedFile] | None = None,
+    allow_video: bool = False,
 ) -> Status[Any]:
     def call() -> tuple[int, Any]:
         target = conversation or services.conversation_for_order(order=order)  # type: ignore[arg-type]
         message = services.message_post(
-            conversation=target, actor=actor, body=text, files=files or ()
+            conversation=target,
+            actor=actor,
+            body=text,
+            files=files or (),
+            allow_video=allow_video,
         )
         return 201, _posted(target, message)
 
@@ -247,6 +253,89 @@ def conversation_attachments_post(
         conversation=conversation,
         text=body,
         files=list(files),
+    )
+
+
+# --- A claim's conversation (the buyer's side) --------------------------------------------------
+
+# Evidence of these kinds may be a short video (a defect that shows only in use).
+VIDEO_KINDS = {Claim.Kind.WARRANTY, Claim.Kind.TRANSIT_DAMAGE, Claim.Kind.NOT_AS_DESCRIBED}
+
+
+def _buyer_claim(request: HttpRequest, reference: str) -> Claim:
+    claim = claim_selectors.claim_get_for_buyer(user=_user(request), reference=reference)
+    if claim is None:
+        raise HttpError(404, "No such claim.")
+    return claim
+
+
+@router.get(
+    "/claims/{reference}/messages",
+    auth=PERSON,
+    response={200: ThreadOut, **NOT_FOUND, **DENIED},
+    summary="My claim's conversation: the order's thread with its seller (and customer service)",
+)
+def claim_messages(
+    request: HttpRequest, reference: str, params: Query[AfterParams]
+) -> dict[str, Any]:
+    claim = _buyer_claim(request, reference)
+    return _thread(selectors.order_conversation_for(order=claim.order), params.after, params.limit)
+
+
+@router.post(
+    "/claims/{reference}/messages",
+    auth=PERSON,
+    response={201: PostedOut, **BAD_INPUT, **NOT_FOUND, **DENIED, 409: Problem},
+    summary="Write in my claim's conversation (contact details are masked; Idempotency-Key)",
+)
+def claim_message_post(
+    request: HttpRequest, reference: str, payload: MessageIn, idempotency_key: IdempotencyKey = ""
+) -> Status[Any]:
+    user = _user(request)
+    claim = _buyer_claim(request, reference)
+    return _post(
+        actor=user,
+        actor_id=f"user:{user.pk}",
+        key=idempotency_key,
+        operation=f"claim.message:{claim.reference}",
+        body=payload.dict(),
+        order=claim.order,
+        text=payload.body,
+    )
+
+
+@router.post(
+    "/claims/{reference}/attachments",
+    auth=PERSON,
+    response={201: PostedOut, **BAD_INPUT, **NOT_FOUND, **DENIED, 409: Problem},
+    summary=(
+        "Send evidence for my claim: photos, PDFs and, for a defect, damage or an item not as "
+        "described, a short video (multipart field files, optional text body)"
+    ),
+)
+def claim_attachments_post(
+    request: HttpRequest,
+    reference: str,
+    files: File[list[UploadedFile]],
+    body: Form[str] = "",
+    idempotency_key: IdempotencyKey = "",
+) -> Status[Any]:
+    user = _user(request)
+    claim = _buyer_claim(request, reference)
+    digests = []
+    for upload in files:
+        digests.append(hashlib.sha256(upload.read()).hexdigest())
+        upload.seek(0)
+    return _post(
+        actor=user,
+        actor_id=f"user:{user.pk}",
+        key=idempotency_key,
+        operation=f"claim.attachments:{claim.reference}",
+        body={"body": body, "files": digests},
+        order=claim.order,
+        text=body,
+        files=list(files),
+        allow_video=claim.kind in VIDEO_KINDS,
     )
 
 
