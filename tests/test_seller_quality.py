@@ -51,3 +51,28 @@ def test_more_late_orders_never_raise_the_score(shipped, late, more):
     assert seller_quality_bp(**base, orders_late=min(shipped, late + more)) <= seller_quality_bp(
         **base, orders_late=late
     )
+
+
+def test_answer_time_joins_the_score_once_the_seller_was_written_to():
+    record = {
+        "rating_count": 0, "rating_sum": 0, "orders_shipped": 0, "orders_late": 0,
+        "orders_defective": 0,
+    }  # fmt: skip
+    # 0.35*7500 + 0.25*9000 + 0.25*9500 + 0.15*answers
+    assert seller_quality_bp(**record, answer_median_minutes=60) == 7250 + 1500
+    assert seller_quality_bp(**record, answer_median_minutes=48 * 60) == 7250
+    # 26 hours: halfway between 4 and 48 hours
+    assert seller_quality_bp(**record, answer_median_minutes=26 * 60) == 7250 + 750
+    assert seller_quality_bp(**record) == 8550
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=10_000))
+def test_a_faster_answer_never_scores_lower(a, b):
+    record = {
+        "rating_count": 3, "rating_sum": 12, "orders_shipped": 40, "orders_late": 2,
+        "orders_defective": 1,
+    }  # fmt: skip
+    fast, slow = min(a, b), max(a, b)
+    assert seller_quality_bp(**record, answer_median_minutes=fast) >= seller_quality_bp(
+        **record, answer_median_minutes=slow
+    )

@@ -257,6 +257,7 @@ registry.register(
         "orders_shipped",
         "orders_late",
         "orders_defective",
+        "answer_median_minutes",
         "quality_bp",
         "created_at",
         "updated_at",

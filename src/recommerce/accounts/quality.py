@@ -7,7 +7,10 @@ seller with little history starts near the middle instead of at an extreme:
 - on-time dispatch: share of orders shipped within the promised time, prior 20 orders at 90 %;
 - defect-free: share of orders without a return for a fault, prior 20 orders at 95 %.
 
-Weights: ratings 40 %, on time 30 %, defect-free 30 %.
+Weights: ratings 40 %, on time 30 %, defect-free 30 %. Once the seller has answered buyers'
+messages, their median answer time joins at 15 % (ratings 35 %, on time 25 %, defect-free
+25 %): 4 hours or less scores 10000, 48 hours or more 0, linearly between. A seller nobody
+wrote to is scored on the three rates alone.
 """
 
 from __future__ import annotations
@@ -18,6 +21,18 @@ ORDER_PRIOR_COUNT = 20
 ON_TIME_PRIOR_BP = 9000
 DEFECT_FREE_PRIOR_BP = 9500
 WEIGHTS_BP = (4000, 3000, 3000)
+WEIGHTS_WITH_ANSWERS_BP = (3500, 2500, 2500, 1500)
+ANSWER_BEST_MINUTES = 4 * 60
+ANSWER_WORST_MINUTES = 48 * 60
+
+
+def answer_time_bp(median_minutes: int) -> int:
+    """Return the answer-time part of the score: 10000 within 4 hours, 0 from 48 hours."""
+    if median_minutes < 0:
+        raise ValueError("An answer time cannot be negative.")
+    late = min(max(median_minutes - ANSWER_BEST_MINUTES, 0), ANSWER_WORST_MINUTES)
+    span = ANSWER_WORST_MINUTES - ANSWER_BEST_MINUTES
+    return max(0, 10000 - late * 10000 // span)
 
 
 def seller_quality_bp(
@@ -27,6 +42,7 @@ def seller_quality_bp(
     orders_shipped: int,
     orders_late: int,
     orders_defective: int,
+    answer_median_minutes: int | None = None,
 ) -> int:
     """Return the seller's quality score in basis points, 0 to 10000."""
     if min(rating_count, rating_sum, orders_shipped, orders_late, orders_defective) < 0:
@@ -44,7 +60,10 @@ def seller_quality_bp(
         (orders_shipped - min(orders_defective, orders_shipped)) * 10000
         + ORDER_PRIOR_COUNT * DEFECT_FREE_PRIOR_BP
     ) // shipped
-    score = (
-        rating_bp * WEIGHTS_BP[0] + on_time_bp * WEIGHTS_BP[1] + defect_free_bp * WEIGHTS_BP[2]
-    ) // 10000
+    parts: tuple[int, ...] = (rating_bp, on_time_bp, defect_free_bp)
+    weights: tuple[int, ...] = WEIGHTS_BP
+    if answer_median_minutes is not None:
+        parts += (answer_time_bp(answer_median_minutes),)
+        weights = WEIGHTS_WITH_ANSWERS_BP
+    score = sum(part * weight for part, weight in zip(parts, weights, strict=True)) // 10000
     return max(0, min(10000, score))

@@ -10,6 +10,7 @@ from recommerce.support.services.claims import claims_escalate_overdue
 from recommerce.support.services.conversations import support_chats_close_idle
 from recommerce.support.services.feedback import surveys_offer_due
 from recommerce.support.services.identity import identity_evidence_purge
+from recommerce.support.services.quality import sellers_answer_time_refresh
 from recommerce.support.services.returns import claims_returns_refresh
 
 
@@ -47,3 +48,10 @@ def surveys_offer() -> int:
 def identity_evidence_purge_daily() -> int:
     """Delete, nightly, identity documents of claims closed more than the kept days ago."""
     return identity_evidence_purge()
+
+
+@db_periodic_task(crontab(hour="4", minute="7"))
+@task_lock("support-sellers-answer-time")
+def sellers_answer_time() -> int:
+    """Measure, nightly, each seller's median answer time (part of the offer score)."""
+    return sellers_answer_time_refresh()

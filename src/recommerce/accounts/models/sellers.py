@@ -70,6 +70,9 @@ class Seller(TimeStampedModel):
     orders_shipped = models.PositiveIntegerField(default=0)
     orders_late = models.PositiveIntegerField(default=0)
     orders_defective = models.PositiveIntegerField(default=0)
+    answer_median_minutes = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Median minutes to answer a buyer, last 30 days"
+    )
     quality_bp = models.PositiveIntegerField(
         default=5000, help_text="Seller quality in basis points (0-10000), derived from the record"
     )

@@ -1,4 +1,5 @@
-"""A seller's customer rating, as counted from its buyers' published reviews."""
+"""A seller's customer rating and answer time, as counted from its buyers' reviews and
+messages (both live above accounts in the layer order and are counted there)."""
 
 from __future__ import annotations
 
@@ -22,4 +23,17 @@ def seller_rating_set(*, seller_id: int, rating_count: int, rating_sum: int) -> 
     seller.rating_count = rating_count
     seller.rating_sum = rating_sum
     seller.save(update_fields=["rating_count", "rating_sum", "updated_at"])
+    return seller_quality_refresh(seller=seller)
+
+
+@transaction.atomic
+def seller_answer_time_set(*, seller_id: int, median_minutes: int | None) -> Seller:
+    """Store the seller's median answer time (None: nobody to answer) and rescore it."""
+    if median_minutes is not None and median_minutes < 0:
+        raise ValueError("An answer time cannot be negative.")
+    seller = Seller.objects.select_for_update().get(pk=seller_id)
+    if seller.answer_median_minutes == median_minutes:
+        return seller
+    seller.answer_median_minutes = median_minutes
+    seller.save(update_fields=["answer_median_minutes", "updated_at"])
     return seller_quality_refresh(seller=seller)

@@ -67,6 +67,7 @@ def seller_quality_refresh(*, seller: Seller) -> Seller:
         orders_shipped=seller.orders_shipped,
         orders_late=seller.orders_late,
         orders_defective=seller.orders_defective,
+        answer_median_minutes=seller.answer_median_minutes,
     )
     seller.save(update_fields=["quality_bp", "updated_at"])
     return seller
