@@ -61,6 +61,13 @@ def buyer_order_get(*, user: User, number: str) -> Order | None:
     return _with_details(Order.objects.filter(buyer=user, number=number)).first()
 
 
+def buyer_order_find(*, user: User, number: str) -> Order | None:
+    """Return the person's order ``number`` alone (with its seller), for an action on it."""
+    if not user.is_authenticated:
+        return None
+    return Order.objects.filter(buyer=user, number=number).select_related("seller").first()
+
+
 def seller_order_list(*, seller: Seller, status: str = "") -> QuerySet[Order]:
     """Return the seller's orders in one tab of ``SELLER_TABS`` (all visible ones for "")."""
     statuses = SELLER_TABS.get(status, SELLER_TABS[""])[1] or SELLER_VISIBLE

@@ -176,7 +176,7 @@ def _once(
 )
 def claim_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     user = _user(request)
-    order = order_selectors.buyer_order_get(user=user, number=number)
+    order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
     claims = selectors.buyer_claim_list(user=user).filter(order=order)[:LIST_LIMIT]
@@ -194,7 +194,7 @@ def claim_open(
     request: HttpRequest, number: str, payload: ClaimOpenIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
     user = _user(request)
-    order = order_selectors.buyer_order_get(user=user, number=number)
+    order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
 
@@ -230,7 +230,7 @@ def claim_open_with_files(
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
     user = _user(request)
-    order = order_selectors.buyer_order_get(user=user, number=number)
+    order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
     digests = []

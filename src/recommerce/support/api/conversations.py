@@ -110,10 +110,9 @@ def _thread(conversation: Conversation | None, after: int = 0, limit: int = PAGE
 
 
 def _posted(conversation: Conversation, message: Message) -> dict[str, Any]:
-    fresh = selectors.conversation_messages(conversation=conversation).get(pk=message.pk)
     payload = {
         "conversation_id": conversation.pk,
-        "message": _message(fresh),
+        "message": _message(message),
         "note": services.masked_note(message),
     }
     return PostedOut.model_validate(payload).model_dump(mode="json")
@@ -131,7 +130,7 @@ def _key(request: HttpRequest) -> SellerApiKey:
 
 
 def _buyer_order(request: HttpRequest, number: str) -> Order:
-    order = order_selectors.buyer_order_get(user=_user(request), number=number)
+    order = order_selectors.buyer_order_find(user=_user(request), number=number)
     if order is None:
         raise HttpError(404, "No such order.")
     return order

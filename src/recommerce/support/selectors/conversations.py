@@ -59,12 +59,23 @@ def conversation_sides(*, conversation: Conversation, actor: Any) -> set[str]:
     return sides
 
 
+def _is_person(conversation: Conversation, actor: Any) -> bool:
+    person_id = conversation.person_id
+    return (
+        person_id is not None
+        and getattr(actor, "pk", None) == person_id
+        and (isinstance(actor, User))
+    )
+
+
 def viewer_side(*, conversation: Conversation, actor: Any, staff_page: bool = False) -> str:
     """Return the one capacity a page shows ``conversation`` in ("" when none).
 
     On staff pages staff read as staff; elsewhere a member of customer service who is also
     the buyer or the seller reads as such.
     """
+    if not staff_page and _is_person(conversation, actor):
+        return BUYER  # the thread's person reads as the buyer: no membership to look up
     sides = conversation_sides(conversation=conversation, actor=actor)
     order = (STAFF,) if staff_page else (BUYER, SELLER)
     return next((side for side in order if side in sides), "")
@@ -124,13 +135,12 @@ def seller_conversation_for(
 def conversation_messages(
     *, conversation: Conversation, after: int = 0, limit: int | None = None
 ) -> QuerySet[Message]:
-    """Return the thread's messages, oldest first, with their authors and attachments.
+    """Return the thread's messages, oldest first, with their attachments.
 
     Two queries whatever the length of the thread: the messages, then their attachments.
     """
     messages = (
         Message.objects.filter(conversation=conversation, pk__gt=after)
-        .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("created_at", "id")
     )

@@ -88,6 +88,12 @@ def masked_note(message: Message) -> str:
 
 
 def _poster_side(conversation: Conversation, actor: Any) -> str:
+    if (
+        isinstance(actor, User)
+        and conversation.person_id is not None
+        and actor.pk == conversation.person_id
+    ):
+        return BUYER  # the thread's person: no seller membership to look up
     sides = selectors.conversation_sides(conversation=conversation, actor=actor)
     for side in (BUYER, SELLER):
         if side in sides:

@@ -164,7 +164,7 @@ def message_thread(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def message_order(request: AuthedRequest, number: str) -> HttpResponse:
     """Open the order's conversation with the seller; the first message makes it."""
-    order = order_selectors.buyer_order_get(user=request.user, number=number)
+    order = order_selectors.buyer_order_find(user=request.user, number=number)
     if order is None:
         raise Http404("No such order.")
     existing = selectors.order_conversation_for(order=order)
@@ -205,7 +205,7 @@ def chat_new(request: AuthedRequest) -> HttpResponse:
         if claim is None:
             raise Http404("No such claim.")
     elif source.get("order"):
-        order = order_selectors.buyer_order_get(user=request.user, number=source["order"])
+        order = order_selectors.buyer_order_find(user=request.user, number=source["order"])
         if order is None:
             raise Http404("No such order.")
     form = None
