@@ -124,3 +124,46 @@ def test_order_pages_lead_to_after_sales(world: ClaimWorld) -> None:
     assert (
         f'href="/account/seller/support/claims/{claim.reference}/"' in seller_page.content.decode()
     )
+
+
+def test_the_staff_person_page_shows_after_sales_and_takes_a_call_note(
+    world: ClaimWorld,
+) -> None:
+    """Customer service sees the person's claims, conversations and call notes, and notes a
+    call; the objection to recording (CONSENT-6) refuses a recording reference."""
+    claim = world.open()
+    agent = signed_in(world.agent)
+    page = agent.get(f"/staff/people/{world.buyer.pk}/").content.decode()
+    assert f'href="/staff/support/claims/{claim.reference}/"' in page
+    assert "Note a phone call" in page
+    response = agent.post(
+        f"/staff/support/people/{world.buyer.pk}/call-note/",
+        {"summary": "Asked when the label arrives", "recording_reference": "REC-1"},
+    )
+    assert response.status_code == 302
+    page = agent.get(f"/staff/people/{world.buyer.pk}/").content.decode()
+    assert "Asked when the label arrives" in page and "recording REC-1" in page
+
+
+def test_consent_6_the_staff_person_page_warns_and_the_note_keeps_no_recording(
+    world: ClaimWorld,
+) -> None:
+    from recommerce.privacy.services.personal_consent import (
+        METHOD_PROFILE,
+        RECORDING_OBJECTION,
+        personal_consent_record,
+    )
+    from recommerce.support.models import CallNote
+
+    personal_consent_record(
+        user=world.buyer, kind=RECORDING_OBJECTION, given=True, method=METHOD_PROFILE
+    )
+    agent = signed_in(world.agent)
+    page = agent.get(f"/staff/people/{world.buyer.pk}/").content.decode()
+    assert "This person objected to recording." in page
+    refused = agent.post(
+        f"/staff/support/people/{world.buyer.pk}/call-note/",
+        {"summary": "Asked about the refund", "recording_reference": "REC-2"},
+    )
+    assert refused.status_code == 400
+    assert not CallNote.objects.exists()
