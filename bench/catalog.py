@@ -82,7 +82,15 @@ class Target:
             # ledger file on this one machine are accepted here, which `recommerce serve`
             # refuses otherwise (docs/deploy.md).
             "SILENCED_SYSTEM_CHECKS": ",".join(
-                ["platform.E101", "privacy.E101", "privacy.E102", "privacy.E104", "payments.E101"]
+                [
+                    "platform.E101",
+                    "privacy.E101",
+                    "privacy.E102",
+                    "privacy.E104",
+                    "payments.E101",
+                    "support.E101",
+                    "support.E102",
+                ]
             ),
         }
         env.pop("DATABASE_URL", None)

@@ -453,14 +453,10 @@ PROVIDERS: dict[str, Any] = {
     "insurer": "recommerce.orders.providers.insurer.SandboxInsurer",
     "risk": "recommerce.checkout.providers.risk.SandboxRiskCheck",
     # After-sales: the activation-lock check of returned devices (SEC-3) and the identity
-    # checks of claims (COLLECT-8, CONSENT-5).
-    "activation_lock": os.environ.get(
-        "PROVIDER_ACTIVATION_LOCK", "recommerce.support.providers.activation.SandboxActivationLock"
-    ),
+    # checks of claims (COLLECT-8, CONSENT-5); sandboxes unless configured below.
+    "activation_lock": "recommerce.support.providers.activation.SandboxActivationLock",
     "identity": {
-        "BACKEND": os.environ.get(
-            "PROVIDER_IDENTITY", "recommerce.support.providers.identity.SandboxIdentityVerifier"
-        ),
+        "BACKEND": "recommerce.support.providers.identity.SandboxIdentityVerifier",
         "OPTIONS": {
             "webhook_secret": os.environ.get("IDENTITY_WEBHOOK_SECRET")
             or f"whsec_identity_{SECRET_KEY[:24]}",
@@ -475,6 +471,25 @@ if os.environ.get("STRIPE_SECRET_KEY"):
             "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
             # Payouts: each seller's Connect account, e.g. {"12": "acct_1Nv…"}.
             "connect_accounts": json.loads(os.environ.get("STRIPE_CONNECT_ACCOUNTS", "{}")),
+        },
+    }
+
+if os.environ.get("ACTIVATION_LOCK_URL"):
+    # An IMEI-checking web service over HTTPS (support/README.md, "Providers").
+    PROVIDERS["activation_lock"] = {
+        "BACKEND": "recommerce.support.providers.activation.HttpActivationLockService",
+        "OPTIONS": {
+            "base_url": os.environ["ACTIVATION_LOCK_URL"],
+            "api_key": os.environ.get("ACTIVATION_LOCK_API_KEY", ""),
+        },
+    }
+if os.environ.get("STRIPE_SECRET_KEY") and os.environ.get("IDENTITY_WEBHOOK_SECRET"):
+    # Stripe Identity, on the payments account, with its own webhook endpoint's secret.
+    PROVIDERS["identity"] = {
+        "BACKEND": "recommerce.support.providers.identity_stripe.StripeIdentityVerifier",
+        "OPTIONS": {
+            "secret_key": os.environ["STRIPE_SECRET_KEY"],
+            "webhook_secret": os.environ["IDENTITY_WEBHOOK_SECRET"],
         },
     }
 

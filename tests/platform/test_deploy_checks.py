@@ -27,11 +27,21 @@ OURS = {
     "privacy.E103",
     "privacy.E104",
     "payments.E101",
+    "support.E101",
+    "support.E102",
     "demo.E001",
 }
 STRIPE = {
     "BACKEND": "recommerce.payments.providers.stripe.StripePaymentProvider",
     "OPTIONS": {"secret_key": "sk_test_x", "webhook_secret": "whsec_x", "connect_accounts": {}},
+}
+ACTIVATION = {
+    "BACKEND": "recommerce.support.providers.activation.HttpActivationLockService",
+    "OPTIONS": {"base_url": "https://imei-check.example.com/v1", "api_key": "k"},
+}
+IDENTITY = {
+    "BACKEND": "recommerce.support.providers.identity_stripe.StripeIdentityVerifier",
+    "OPTIONS": {"secret_key": "sk_test_x", "webhook_secret": "whsec_identity_x"},
 }
 MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
@@ -45,7 +55,10 @@ def configured(settings) -> None:
     settings.SECRET_KEY_FROM_FILE = False
     settings.ENCRYPTION_KEYS = [base64.urlsafe_b64encode(os.urandom(32)).decode()]
     settings.BLIND_INDEX_KEY = secrets.token_urlsafe(32)
-    settings.PROVIDERS = {**settings.PROVIDERS, "payments": STRIPE}
+    settings.PROVIDERS = {
+        **settings.PROVIDERS, "payments": STRIPE, "activation_lock": ACTIVATION,
+        "identity": IDENTITY,
+    }  # fmt: skip
     if not settings.DATABASE_URL.startswith("sqlite"):
         settings.PRIVACY_LEDGER_URL = "postgres://ledger@ledger.internal:5432/recommerce_ledger"
 
@@ -70,6 +83,8 @@ def test_each_demo_only_setting_fails_the_deploy_check(settings, tmp_path):
     assert str(tmp_path / "encryption_keys") in errors["privacy.E101"]
     assert str(tmp_path / "blind_index_key") in errors["privacy.E102"]
     assert "sandbox payment provider" in errors["payments.E101"]
+    assert "SEC-3" in errors["support.E101"]
+    assert "identity-verification" in errors["support.E102"]
     assert DEMO_LOGINS[0][1] in errors["demo.E001"]
 
 
@@ -148,11 +163,20 @@ def test_the_ci_deploy_check_passes_with_keys_and_a_real_provider(tmp_path):
         BLIND_INDEX_KEY=secrets.token_urlsafe(32),
         STRIPE_SECRET_KEY="sk_test_ci",
         STRIPE_WEBHOOK_SECRET="whsec_ci",
+        IDENTITY_WEBHOOK_SECRET="whsec_identity_ci",
+        ACTIVATION_LOCK_URL="https://imei-check.example.com/v1",
+        ACTIVATION_LOCK_API_KEY="ci",
     )
     assert (passing.returncode, passing.stderr) == (0, "")
     failing = run_check(tmp_path)
     assert failing.returncode == 1
-    for check_id in ("privacy.E101", "privacy.E102", "payments.E101"):
+    for check_id in (
+        "privacy.E101",
+        "privacy.E102",
+        "payments.E101",
+        "support.E101",
+        "support.E102",
+    ):
         assert f"({check_id})" in failing.stderr
     assert "platform.E101" not in failing.stderr
 

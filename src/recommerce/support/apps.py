@@ -34,5 +34,5 @@ class SupportConfig(AppConfig):
             permission="support.moderate_review",
             order=53,
         )
-        # The periodic tasks register on import.
-        from recommerce.support import tasks  # noqa: F401
+        # The periodic tasks and the deployment checks register on import.
+        from recommerce.support import checks, tasks  # noqa: F401

@@ -269,7 +269,8 @@ def identity_webhook(request: HttpRequest) -> JsonResponse:
         body = request.body
     except RequestDataTooBig:
         return JsonResponse({"error": "The notification is too large."}, status=413)
-    signature = request.headers.get(SIGNATURE_HEADER, "")
+    # The sandbox signs in its own header; Stripe Identity in Stripe's.
+    signature = request.headers.get(SIGNATURE_HEADER) or request.headers.get("Stripe-Signature", "")
     try:
         check = services.identity_webhook_handle(payload=body, signature=signature)
     except services.WebhookRefused as error:
