@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
-from recommerce.accounts.models import SellerApiKey
+from recommerce.accounts.models import SellerApiKey, User
 from recommerce.accounts.services.api_keys import seller_api_key_authenticate
 from recommerce.platform.api_auth import PERSON, UserSessionToken
 
@@ -33,3 +33,17 @@ class SellerKey(HttpBearer):
         if self.scope not in key.scopes:
             raise HttpError(403, f"This key lacks the “{self.scope}” scope.")
         return key
+
+
+def request_person(request: HttpRequest) -> User:
+    """Return the person an operation with ``auth=PERSON`` was called by."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def request_seller_key(request: HttpRequest) -> SellerApiKey:
+    """Return the seller API key an operation with ``auth=SellerKey(...)`` was called with."""
+    key = getattr(request, "auth", None)
+    assert isinstance(key, SellerApiKey)
+    return key

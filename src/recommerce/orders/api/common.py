@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from recommerce.accounts.models import SellerApiKey, User
+from recommerce.accounts.api_auth import request_person, request_seller_key
+from recommerce.accounts.models import SellerApiKey
 from recommerce.orders import selectors
 from recommerce.orders.api.schemas import (
     BillingOut,
@@ -41,16 +42,8 @@ LIST_LIMIT = 100
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def request_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def request_key(request: HttpRequest) -> SellerApiKey:
-    key = getattr(request, "auth", None)
-    assert isinstance(key, SellerApiKey)
-    return key
+request_user = request_person
+request_key = request_seller_key
 
 
 def buyer_order(request: HttpRequest, number: str) -> Order:

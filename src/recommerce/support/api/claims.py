@@ -18,8 +18,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from recommerce.accounts.api_auth import PERSON, SellerKey
-from recommerce.accounts.models import SellerApiKey, User
+from recommerce.accounts.api_auth import PERSON, SellerKey, request_person, request_seller_key
+from recommerce.accounts.models import SellerApiKey
 from recommerce.orders import selectors as order_selectors
 from recommerce.platform.api import (
     BAD_INPUT,
@@ -132,20 +132,9 @@ def claim_payload(claim: Claim) -> dict[str, Any]:
     return ClaimOut.model_validate(data).model_dump(mode="json")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _key(request: HttpRequest) -> SellerApiKey:
-    key = getattr(request, "auth", None)
-    assert isinstance(key, SellerApiKey)
-    return key
-
-
 def _person_claim(request: HttpRequest, reference: str) -> Claim:
     """Return the claim as its buyer, or as customer service, sees it (else 404)."""
-    user = _user(request)
+    user = request_person(request)
     claim = selectors.claim_get_for_buyer(user=user, reference=reference)
     if claim is None and user.is_staff and user.has_perm("support.view_claim"):
         claim = selectors.claim_get_for_staff(reference=reference)
@@ -175,7 +164,7 @@ def _once(
     url_name="claim_list",
 )
 def claim_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_person(request)
     order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
@@ -193,7 +182,7 @@ def claim_list(request: HttpRequest, number: str) -> list[dict[str, Any]]:
 def claim_open(
     request: HttpRequest, number: str, payload: ClaimOpenIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
@@ -229,7 +218,7 @@ def claim_open_with_files(
     evidence: File[list[UploadedFile]],
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     order = order_selectors.buyer_order_find(user=user, number=number)
     if order is None:
         raise HttpError(404, "No such order.")
@@ -267,7 +256,7 @@ def claim_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 def _buyer_step(
     request: HttpRequest, reference: str, key: str, step: str, body: Any, act: Callable[..., Claim]
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     claim = _person_claim(request, reference)
     return _once(
         f"user:{user.pk}", key, f"claim.{step}:{reference}", body, lambda: act(claim, user)
@@ -344,7 +333,7 @@ def claim_withdraw(
 def claim_decision(
     request: HttpRequest, reference: str, payload: DecisionIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     if not (user.is_staff and user.has_perm(DECIDE_PERMISSION)):
         raise HttpError(404, "No such claim.")
     claim = selectors.claim_get_for_staff(reference=reference)
@@ -363,7 +352,9 @@ def claim_decision(
 
 
 def _seller_claim(request: HttpRequest, reference: str) -> Claim:
-    claim = selectors.claim_get_for_seller(seller=_key(request).seller, reference=reference)
+    claim = selectors.claim_get_for_seller(
+        seller=request_seller_key(request).seller, reference=reference
+    )
     if claim is None:
         raise HttpError(404, "No such claim.")
     return claim
@@ -379,7 +370,7 @@ def _seller_claim(request: HttpRequest, reference: str) -> Claim:
 def seller_claim_list(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
     if status and status not in Claim.Status.values:
         raise HttpError(400, f"status is one of: {', '.join(Claim.Status.values)}.")
-    claims = selectors.seller_claim_list(seller=_key(request).seller, status=status)
+    claims = selectors.seller_claim_list(seller=request_seller_key(request).seller, status=status)
     return [claim_payload(c) for c in claims[:LIST_LIMIT]]
 
 
@@ -404,7 +395,7 @@ def seller_claim_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
 def seller_claim_answer(
     request: HttpRequest, reference: str, payload: AnswerIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    key = _key(request)
+    key = request_seller_key(request)
     claim = _seller_claim(request, reference)
     return _once(
         f"seller:{key.seller_id}",

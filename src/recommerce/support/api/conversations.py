@@ -17,8 +17,8 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from recommerce.accounts.api_auth import PERSON, SellerKey
-from recommerce.accounts.models import SellerApiKey, User
+from recommerce.accounts.api_auth import PERSON, SellerKey, request_person, request_seller_key
+from recommerce.accounts.models import SellerApiKey
 from recommerce.orders import selectors as order_selectors
 from recommerce.orders.models import Order
 from recommerce.platform.api import (
@@ -118,26 +118,17 @@ def _posted(conversation: Conversation, message: Message) -> dict[str, Any]:
     return PostedOut.model_validate(payload).model_dump(mode="json")
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _key(request: HttpRequest) -> SellerApiKey:
-    key = getattr(request, "auth", None)
-    assert isinstance(key, SellerApiKey)
-    return key
-
-
 def _buyer_order(request: HttpRequest, number: str) -> Order:
-    order = order_selectors.buyer_order_find(user=_user(request), number=number)
+    order = order_selectors.buyer_order_find(user=request_person(request), number=number)
     if order is None:
         raise HttpError(404, "No such order.")
     return order
 
 
 def _seller_order(request: HttpRequest, number: str) -> Order:
-    order = order_selectors.seller_order_get(seller=_key(request).seller, number=number)
+    order = order_selectors.seller_order_get(
+        seller=request_seller_key(request).seller, number=number
+    )
     if order is None:
         raise HttpError(404, "No such order.")
     return order
@@ -193,7 +184,7 @@ def order_messages(request: HttpRequest, number: str) -> dict[str, Any]:
 def order_message_post(
     request: HttpRequest, number: str, payload: MessageIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     order = _buyer_order(request, number)
     return _post(
         actor=user,
@@ -215,7 +206,7 @@ def order_message_post(
 def conversation_messages(
     request: HttpRequest, conversation_id: RowId, params: Query[AfterParams]
 ) -> dict[str, Any]:
-    conversation = selectors.conversation_get_for(actor=_user(request), pk=conversation_id)
+    conversation = selectors.conversation_get_for(actor=request_person(request), pk=conversation_id)
     if conversation is None:
         raise HttpError(404, "No such conversation.")
     return _thread(conversation, after=max(params.after, 0), limit=params.limit)
@@ -234,7 +225,7 @@ def conversation_attachments_post(
     body: Form[str] = "",
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     conversation = selectors.conversation_get_for(actor=user, pk=conversation_id)
     if conversation is None:
         raise HttpError(404, "No such conversation.")
@@ -262,7 +253,7 @@ VIDEO_KINDS = {Claim.Kind.WARRANTY, Claim.Kind.TRANSIT_DAMAGE, Claim.Kind.NOT_AS
 
 
 def _buyer_claim(request: HttpRequest, reference: str) -> Claim:
-    claim = claim_selectors.claim_get_for_buyer(user=_user(request), reference=reference)
+    claim = claim_selectors.claim_get_for_buyer(user=request_person(request), reference=reference)
     if claim is None:
         raise HttpError(404, "No such claim.")
     return claim
@@ -290,7 +281,7 @@ def claim_messages(
 def claim_message_post(
     request: HttpRequest, reference: str, payload: MessageIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     claim = _buyer_claim(request, reference)
     return _post(
         actor=user,
@@ -319,7 +310,7 @@ def claim_attachments_post(
     body: Form[str] = "",
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     claim = _buyer_claim(request, reference)
     digests = []
     for upload in files:
@@ -349,7 +340,9 @@ def claim_attachments_post(
 )
 def seller_order_messages(request: HttpRequest, number: str) -> dict[str, Any]:
     order = _seller_order(request, number)
-    return _thread(selectors.seller_conversation_for(seller=_key(request).seller, order=order))
+    return _thread(
+        selectors.seller_conversation_for(seller=request_seller_key(request).seller, order=order)
+    )
 
 
 @router.post(
@@ -361,7 +354,7 @@ def seller_order_messages(request: HttpRequest, number: str) -> dict[str, Any]:
 def seller_order_message_post(
     request: HttpRequest, number: str, payload: MessageIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    key = _key(request)
+    key = request_seller_key(request)
     order = _seller_order(request, number)
     return _post(
         actor=key,

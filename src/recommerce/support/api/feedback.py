@@ -17,8 +17,8 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from recommerce.accounts.api_auth import PERSON, SellerKey
-from recommerce.accounts.models import SellerApiKey, User
+from recommerce.accounts.api_auth import PERSON, SellerKey, request_person
+from recommerce.accounts.models import SellerApiKey
 from recommerce.platform.api import (
     BAD_INPUT,
     DENIED,
@@ -133,12 +133,6 @@ def _page(reviews: QuerySet[Review], page: int, per_page: int) -> tuple[Any, dic
     }
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 @router.get(
     "/reviews",
     auth=None,
@@ -167,7 +161,7 @@ def review_list(request: HttpRequest, params: Query[ReviewListParams]) -> dict[s
 def review_create(
     request: HttpRequest, payload: ReviewIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     line = selectors.buyer_line_get(user=user, line_id=payload.line)
     if line is None:
         raise HttpError(404, "No such item in your orders.")
@@ -196,7 +190,7 @@ def review_create(
 def review_report(
     request: HttpRequest, review_id: RowId, payload: ReportIn, idempotency_key: IdempotencyKey = ""
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     review = selectors.review_published_get(review_id=review_id)
     if review is None:
         raise HttpError(404, "No such review.")

@@ -15,7 +15,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from recommerce.accounts.api_auth import PERSON
+from recommerce.accounts.api_auth import PERSON, request_person
 from recommerce.accounts.models import User
 from recommerce.platform.api import (
     BAD_INPUT,
@@ -82,14 +82,8 @@ class LiveCheckOut(Schema):
     url: str = Field(description="The identity service's page, where the person goes next")
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _check(request: HttpRequest, check_id: int) -> IdentityCheck:
-    check = selectors.identity_check_for_person(user=_user(request), check_id=check_id)
+    check = selectors.identity_check_for_person(user=request_person(request), check_id=check_id)
     if check is None:
         raise HttpError(404, "No such identity check.")
     return check
@@ -130,7 +124,7 @@ def _answer(
     body: dict[str, Any],
     action: Callable[[IdentityCheck, User], tuple[int, Any]],
 ) -> Status[Any]:
-    user = _user(request)
+    user = request_person(request)
     check = _check(request, check_id)
     return idempotent_response(
         actor=f"user:{user.pk}",
@@ -148,7 +142,7 @@ def _answer(
     summary="The identity checks asked on my claim",
 )
 def identity_check_list(request: HttpRequest, reference: str) -> list[dict[str, Any]]:
-    user = _user(request)
+    user = request_person(request)
     claim = selectors.claim_of_buyer(user=user, reference=reference)
     if claim is None:
         raise HttpError(404, "No such claim.")
