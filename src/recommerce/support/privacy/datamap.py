@@ -1,22 +1,12 @@
-"""Personal data held by after-sales: claims, messages, identity evidence, reviews, surveys.
-
-Claims and their history are kept five years after closing (the limitation period of
-claims); refunds and credit notes live with the payments and invoices, under their own
-legal hold. Identity documents and selfie videos are deleted a set number of days after
-their claim closes; the check's result stays as the claim's evidence.
-"""
+"""Every field of after-sales classified: category, purposes, retention, erasure; and how a
+person's export shows the records."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
-from typing import Any
 
 from django.conf import settings
 
 from recommerce.privacy import purposes
-from recommerce.privacy.models import Disclosure
 from recommerce.privacy.registry import (
-    Blocker,
     Erasure,
     Retention,
     not_personal,
@@ -38,8 +28,6 @@ from recommerce.support.models import (
     ReviewReport,
     Survey,
 )
-from recommerce.support.providers.activation import get_activation_lock
-from recommerce.support.providers.identity import get_identity_verifier
 
 CLAIM_FOLLOW_UP = Retention(
     days=5 * 365, starts="the claim's closing (limitation period of claims)"
@@ -372,42 +360,6 @@ registry.register(
         export_label="Satisfaction surveys",
     ),
     not_personal("id", "trigger", "token", reason="the survey's kind and link"),
-)
-
-
-# --- Rights engine hooks -------------------------------------------------------------------
-
-
-def _open_claims(user: Any) -> list[Blocker]:
-    """Return one blocker per open claim: erasing would lose what the claim needs."""
-    claims = Claim.objects.filter(buyer=user).exclude(status=Claim.Status.CLOSED)
-    return [
-        Blocker(
-            f"Your claim {claim.reference} on order {claim.order.number} is still open.",
-            "when the claim is closed; you can withdraw it on its page",
-            None,
-        )
-        for claim in claims.select_related("order").order_by("created_at")
-    ]
-
-
-def _tell_identity_service(recipient: str, references: Sequence[str]) -> None:
-    """Ask the identity-verification service to delete the live checks of these claims."""
-    sessions = (
-        IdentityCheck.objects.filter(claim__reference__in=references)
-        .exclude(provider_session="")
-        .values_list("provider_session", flat=True)
-    )
-    verifier = get_identity_verifier()
-    for session_id in sessions:
-        verifier.session_redact(session_id=session_id)
-
-
-registry.add_erasure_blocker(_open_claims)
-registry.add_recipient_notifier(Disclosure.RecipientKind.IDENTITY_SERVICE, _tell_identity_service)
-registry.add_recipient_notifier(
-    Disclosure.RecipientKind.DEVICE_CHECK,
-    lambda recipient, references: get_activation_lock().erasure_notify(references=references),
 )
 
 registry.present(
