@@ -17,6 +17,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from django.test import Client
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from recommerce.accounts.models import SellerApiKey, SellerMembership
 from recommerce.accounts.services.api_keys import seller_api_key_issue
@@ -26,6 +28,10 @@ from tests.accounts.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 RLO = "\u202e"
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478"
+    "9c6360f8cf00000301010018dd8db00000000049454e44ae426082"
+)
 Path = tuple[str | int, ...]
 
 
@@ -138,6 +144,31 @@ def _cases(
         if body:
             for path, _ in _slots(body["schema"], document, kind):
                 yield method, route, operation, "body", path
+        form = _form_schema(operation, document)
+        for name, sub in form.get("properties", {}).items():
+            for path, _ in _slots(sub, document, kind):
+                if not path:  # the form's own fields; files are read as files
+                    yield method, route, operation, "form", (name,)
+
+
+def _form_schema(operation: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    content = operation.get("requestBody", {}).get("content", {})
+    return _resolve(content.get("multipart/form-data", {}).get("schema", {}), document)
+
+
+def _is_file(schema: dict[str, Any]) -> bool:
+    return schema.get("format") == "binary" or schema.get("items", {}).get("format") == "binary"
+
+
+def _form(operation: dict[str, Any], document: dict[str, Any], bad: dict[str, Any]) -> bytes:
+    """Return a multipart body valid for the operation (a PNG for each file field), with
+    ``bad`` values in its place."""
+    png = SimpleUploadedFile("x.png", PNG, content_type="image/png")
+    data: dict[str, Any] = {}
+    for name, sub in _form_schema(operation, document).get("properties", {}).items():
+        sub = _resolve(sub, document)
+        data[name] = png if _is_file(sub) else bad.get(name, _example(sub, document))
+    return encode_multipart(BOUNDARY, data)
 
 
 def _callers() -> dict[str, dict[str, str]]:
@@ -213,11 +244,18 @@ def _walk(document: dict[str, Any], kind: str, message: str) -> tuple[int, list[
     for method, route, operation, where, path in cases:
         caller = _caller(operation.get("security", []), callers)
         url, headers, body, _ = _request(document, route, operation, where, path, kind)
+        content_type = "application/json"
+        if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+            # An upload reads a multipart form, valid but for the slot under test.
+            schema = _form_schema(operation, document).get("properties", {}).get(path[0], {})
+            bad = {path[0]: (_bad if kind == "string" else _too_big)(schema)}
+            body = _form(operation, document, bad if where == "form" else {})
+            content_type = MULTIPART_CONTENT
         response = Client().generic(
             method.upper(),
             url,
             data=body or b"",
-            content_type="application/json",
+            content_type=content_type,
             headers={**headers, **caller},
         )
         detail = response.json().get("detail") if response.status_code == 422 else None

@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Field, File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.params.functions import File as optional_file  # a file that may be left out
 
 from recommerce.accounts.api_auth import PERSON, request_person
 from recommerce.accounts.models import User
@@ -65,14 +66,14 @@ class IdentityCheckOut(Schema):
     biometric_text_version: str
 
 
-class ConsentIn(Schema):
+class BiometricConsentIn(Schema):
     accepted: bool
     text_version: str = Field(
         "", max_length=40, description="The version of the text shown (required to accept)"
     )
 
 
-class ConsentOut(Schema):
+class BiometricConsentOut(Schema):
     given: bool
     text_version: str
     recorded_at: dt.datetime
@@ -160,8 +161,8 @@ def identity_documents_send(
     request: HttpRequest,
     check_id: RowId,
     identity_document: File[UploadedFile],
-    proof_of_address: File[UploadedFile] | None = None,
-    declaration: File[UploadedFile] | None = None,
+    proof_of_address: UploadedFile | None = optional_file(None),  # noqa: B008
+    declaration: UploadedFile | None = optional_file(None),  # noqa: B008
     idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
     uploads = {
@@ -195,11 +196,14 @@ def identity_documents_send(
 @router.post(
     "/identity-checks/{check_id}/biometric-consent",
     auth=PERSON,
-    response={200: ConsentOut, **BAD, **NOT_FOUND, **DENIED},
+    response={200: BiometricConsentOut, **BAD, **NOT_FOUND, **DENIED},
     summary="Accept or decline the live check's biometric text (CONSENT-5)",
 )
 def identity_biometric_consent(
-    request: HttpRequest, check_id: RowId, payload: ConsentIn, idempotency_key: IdempotencyKey = ""
+    request: HttpRequest,
+    check_id: RowId,
+    payload: BiometricConsentIn,
+    idempotency_key: IdempotencyKey = "",
 ) -> Status[Any]:
     def record(check: IdentityCheck, user: User) -> tuple[int, Any]:
         try:
@@ -212,7 +216,7 @@ def identity_biometric_consent(
         except ConsentError as error:
             raise DjangoValidationError({"text_version": [str(error)]}) from None
         out = {"given": row.given, "text_version": row.text_version, "recorded_at": row.created_at}
-        return 200, ConsentOut.model_validate(out).model_dump(mode="json")
+        return 200, BiometricConsentOut.model_validate(out).model_dump(mode="json")
 
     return _answer(
         request,

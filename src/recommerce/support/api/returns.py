@@ -45,7 +45,7 @@ class DeviceCheckOut(Schema):
     checked_at: dt.datetime
 
 
-class RefundOut(Schema):
+class ClaimRefundOut(Schema):
     amount_minor: int
     status: str
 
@@ -61,7 +61,7 @@ class ReturnOut(Schema):
     return_received_at: dt.datetime | None
     device_clear: bool
     device_checks: list[DeviceCheckOut]
-    refund: RefundOut | None
+    refund: ClaimRefundOut | None
 
 
 class DeviceCheckIn(Schema):
@@ -93,7 +93,7 @@ def return_of(claim: Claim) -> dict[str, Any]:
             DeviceCheckOut(result=c.result, lock_kind=c.lock_kind, checked_at=c.checked_at)
             for c in checks
         ],
-        refund=RefundOut(amount_minor=refund.amount_minor, status=refund.status)
+        refund=ClaimRefundOut(amount_minor=refund.amount_minor, status=refund.status)
         if refund
         else None,
     ).model_dump(mode="json")
