@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,6 +20,9 @@ EXTRA_ARGS: dict[str, dict[str, Any]] = {
     "CheckoutForm": {"addresses": [], "parts": []},
     "OfferCreateForm": {"variants": Variant.objects.none()},
     "RefundForm": {"currency": "EUR"},
+    # One unit of one line: its IMEI or serial field is walked like the others.
+    "ShipForm": {"lines": [SimpleNamespace(pk=1, quantity=1, title="Phone")]},
+    "DocumentsForm": {"claim": SimpleNamespace(kind="not_received")},
 }
 
 
