@@ -231,7 +231,7 @@ def identity_biometric_consent(
 @router.post(
     "/identity-checks/{check_id}/biometric",
     auth=PERSON,
-    response={200: LiveCheckOut, **BAD_INPUT, **NOT_FOUND, **DENIED, **CONFLICT},
+    response={200: LiveCheckOut, **BAD_INPUT, **NOT_FOUND, **DENIED, **CONFLICT, 503: Problem},
     summary="Start a live check at the identity service (needs consent first)",
 )
 def identity_biometric_start(
