@@ -22,7 +22,6 @@ from recommerce.accounts.api_auth import PERSON, SellerKey, request_person, requ
 from recommerce.accounts.models import SellerApiKey
 from recommerce.orders import selectors as order_selectors
 from recommerce.platform.api import (
-    BAD_INPUT,
     DENIED,
     NOT_FOUND,
     IdempotencyKey,
@@ -363,7 +362,7 @@ def _seller_claim(request: HttpRequest, reference: str) -> Claim:
 @router.get(
     "/seller/claims",
     auth=SellerKey(ORDERS_READ),
-    response={200: list[ClaimOut], **BAD_INPUT, **DENIED},
+    response={200: list[ClaimOut], 400: Problem | InvalidInput, 422: InvalidInput, **DENIED},
     summary="The key's seller's claims, newest first (status filters)",
     url_name="seller_claim_list",
 )
