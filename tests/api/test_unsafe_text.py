@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.test import Client
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 
 from recommerce.accounts.models import SellerApiKey, SellerMembership
