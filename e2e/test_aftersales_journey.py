@@ -198,6 +198,9 @@ def test_sec_3_a_return_through_the_activation_lock_to_the_refund_credit_note_an
     page.get_by_role("button", name="Publish my review").click()
     expect(page.locator(".message").first).to_contain_text("your review is published")
     visit.screenshot("aftersales-return-12-buyer-review-published")
+    page.goto(visit.url(line.variant.get_absolute_url()))
+    expect(page.locator("main")).to_contain_text("Verified purchase")
+    visit.screenshot("aftersales-return-13-product-page-review")
     review = Review.objects.get(line=line)
     assert (review.rating, review.author_display) == (4, "Camille L.")
     visit.assert_first_party_only()
@@ -315,6 +318,14 @@ def test_collect_8_a_lost_parcel_an_identity_check_by_documents_and_a_refund(aft
     page.goto(visit.url(f"/account/orders/{order.number}/"))
     expect(page.locator("main")).to_contain_text("Refunded")
     visit.screenshot("aftersales-lost-12-buyer-order-refunded")
+
+    # Customer service's page of the person gathers the claim, its refund and the call note.
+    desk.page.goto(desk.url(f"/staff/people/{buyer.pk}/"))
+    expect(desk.page.locator("main")).to_contain_text(claim.reference)
+    desk.page.get_by_label("What was said").fill("Called to check the refund arrived.")
+    desk.page.get_by_role("button", name="Save the note").click()
+    expect(desk.page.locator("main")).to_contain_text("Called to check the refund arrived.")
+    desk.screenshot("aftersales-lost-13-staff-person-page")
     for browsing in (visit, shop, desk):
         browsing.assert_first_party_only()
 
